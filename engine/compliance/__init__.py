@@ -1,0 +1,6 @@
+"""Compliance packs: one rule per module, a registry, the pre-contact gate and the audit.
+
+Import what you need from the submodules (`engine.compliance.gate`, `.limits`, `.registry`);
+this package's `__init__` deliberately imports nothing, so loading the gate never drags in
+the audit report or the docs generator.
+"""

@@ -1,0 +1,4 @@
+"""One compliance rule per module; each module defines `RULE`, an instance of its rule class.
+
+The registry discovers modules here; adding a rule is adding a file.
+"""

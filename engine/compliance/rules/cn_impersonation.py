@@ -1,0 +1,39 @@
+"""CN.CCM.IMPERSONATION: never pose as a court, the police or another authority."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.compliance.base import ContentRule, Finding
+from engine.compliance.content import find
+from engine.compliance.rules._sources import CBA, CCM
+
+
+class Impersonation(ContentRule):
+    """Impersonating courts, police, procuratorates or government; threatening arrest.
+
+    Collectors must identify themselves truthfully and must not pose as judicial or
+    administrative authorities or threaten criminal consequences for a civil debt. Lawful
+    mention of a court (e.g. "我司将依法向法院提起诉讼") is not impersonation; "我是法院的"
+    is. Patterns in Chinese and English.
+
+    **Anti-pattern**: "我们是公安局的，你已被刑事立案。"
+
+    **Best practice**: "我是XX银行委托的催收专员，工号1234。"
+    """
+
+    id = "CN.CCM.IMPERSONATION"
+    citation = f"{CCM}; {CBA}"
+    jurisdiction = "CN"
+    title = "No impersonation of authorities"
+
+    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
+        for category in ("impersonation", "arrest"):
+            phrase = find(category, text)
+            if phrase:
+                return Finding(f"{category} in text: {phrase!r}")
+        return None
+
+
+RULE = Impersonation()

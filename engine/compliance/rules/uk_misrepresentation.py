@@ -1,0 +1,37 @@
+"""UK.CONC.MISREPRESENTATION: no threats, insults, or misrepresented authority."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.compliance.base import ContentRule, Finding
+from engine.compliance.content import find
+
+
+class Misrepresentation(ContentRule):
+    """Threatening, insulting, or misrepresenting authority or the legal position.
+
+    Firms must not use threatening or oppressive behaviour and must not misrepresent their
+    authority or the legal position, e.g. by implying they act for a court or the police or
+    that non-payment is a crime. Patterns in English and Chinese.
+
+    **Anti-pattern**: "Bailiffs are on their way; you may be arrested."
+
+    **Best practice**: describe the next lawful step (e.g. a county court claim) accurately.
+    """
+
+    id = "UK.CONC.MISREPRESENTATION"
+    citation = "FCA CONC 7.3.4R, 7.11"
+    jurisdiction = "UK"
+    title = "No threats or misrepresented authority"
+
+    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
+        for category in ("threat", "insult", "impersonation", "arrest"):
+            phrase = find(category, text)
+            if phrase:
+                return Finding(f"{category} in text: {phrase!r}")
+        return None
+
+
+RULE = Misrepresentation()
