@@ -91,9 +91,7 @@ class Context:
     def conversations(self) -> list[HistoryEntry]:
         """Telephone conversations with the debtor about this debt, either direction."""
         return [
-            e
-            for e in self.own
-            if e.outcome == "conversation" and e.party == "debtor" and e.channel in CALL_CHANNELS
+            e for e in self.own if e.outcome == "conversation" and e.party == "debtor" and e.channel in CALL_CHANNELS
         ]
 
     @cached_property

@@ -144,8 +144,7 @@ def tighten(overrides: Mapping[str, Mapping[str, Any]] | None, base: Limits | No
                 raise _fail(
                     rule,
                     name,
-                    f"{value!r} loosens the legal default {spec.default!r}; "
-                    f"it {DIRECTION_WORDS[spec.tighter]}",
+                    f"{value!r} loosens the legal default {spec.default!r}; it {DIRECTION_WORDS[spec.tighter]}",
                 )
             values[rule_id][name] = value
     return Limits(values)

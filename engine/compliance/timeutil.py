@@ -88,9 +88,7 @@ def at_local(day: date, minute_of_day: int, tz: ZoneInfo) -> datetime:
     return wall.astimezone(ZoneInfo("UTC")).astimezone(tz)
 
 
-def next_inside(
-    at: datetime, zones: Sequence[ZoneInfo], windows: Sequence[Window], days: int = 3
-) -> datetime | None:
+def next_inside(at: datetime, zones: Sequence[ZoneInfo], windows: Sequence[Window], days: int = 3) -> datetime | None:
     """The earliest instant ≥ `at` inside the windows in every zone, or None if there is none.
 
     The overlap of the zones' windows, if any, begins where some zone's window begins, so the

@@ -46,8 +46,7 @@ class CallAfterConversation(Rule):
             return None
         retry = start_of_local_day(last + timedelta(days=window), ctx.home)
         return Finding(
-            f"day {day_number} after a telephone conversation on {last.isoformat()} "
-            f"(calls resume on day {window + 1})",
+            f"day {day_number} after a telephone conversation on {last.isoformat()} (calls resume on day {window + 1})",
             retry,
         )
 

@@ -47,11 +47,7 @@ class CallFrequency(Rule):
             return None
         window, limit = p["window_days"], p["max_calls"]
         first_day = ctx.today - timedelta(days=window - 1)
-        counted = [
-            e
-            for e in ctx.placed_calls
-            if ctx.day(e.at) >= first_day and not ctx.consented(e.at, CONSENT_DAYS)
-        ]
+        counted = [e for e in ctx.placed_calls if ctx.day(e.at) >= first_day and not ctx.consented(e.at, CONSENT_DAYS)]
         if len(counted) < limit:
             return None
         # The call that must leave the window before one more fits under the limit.

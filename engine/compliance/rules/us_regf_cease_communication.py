@@ -33,9 +33,7 @@ class CeaseCommunication(Rule):
 
     def evaluate(self, ctx: Context, p: Mapping[str, Any]) -> Finding | None:
         if "cease_communication" in ctx.flags and ctx.action.kind not in ALLOWED:
-            return Finding(
-                f"the consumer asked to cease communication; {ctx.action.kind} is not a closure notice"
-            )
+            return Finding(f"the consumer asked to cease communication; {ctx.action.kind} is not a closure notice")
         return None
 
 

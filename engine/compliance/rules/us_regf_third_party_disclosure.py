@@ -31,9 +31,7 @@ class ThirdPartyDisclosure(ContentRule):
     title = "No debt disclosure to third parties"
 
     def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        exposed = (
-            action.party == "third_party" or action.channel == "voicemail" or action.kind in DISCREET_KINDS
-        )
+        exposed = action.party == "third_party" or action.channel == "voicemail" or action.kind in DISCREET_KINDS
         if not exposed:
             return None
         word = find("debt", text)

@@ -1,0 +1,184 @@
+"""The contract's input records: account facts, contact history, proposed actions.
+
+These models are the public JSON contracts of `../shared/contracts.md` (fields are fixed:
+add, never rename). They reject unknown keys so a misspelt field is an error, not a
+silently ignored fact. Money is `Decimal`; timestamps must carry an offset.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+Jurisdiction = Literal["CN", "US", "UK"]
+Channel = Literal["call", "sms", "email", "letter", "visit", "robot_call", "voicemail", "messaging"]
+Outcome = Literal[
+    "connected",
+    "conversation",
+    "no_answer",
+    "busy",
+    "voicemail",
+    "delivered",
+    "read_no_reply",
+    "replied",
+    "refused",
+    "failed",
+]
+ActionKind = Literal[
+    "payment_demand",
+    "reminder",
+    "location_inquiry",
+    "limited_content",
+    "validation_notice",
+    "closure_notice",
+    "reply_to_debtor",
+    "legal_notice",
+]
+Party = Literal["debtor", "third_party"]
+
+KNOWN_FLAGS = (
+    "cease_communication",
+    "disputed",
+    "bankrupt",
+    "deceased",
+    "vulnerable",
+    "fraud_suspect",
+    "complaint_open",
+    "litigation",
+    "time_barred",
+    "attorney_represented",
+    "lost_contact",
+    "opted_out_sms",
+    "opted_out_email",
+)
+
+# Channels that reach a person by telephone number.
+PHONE_CHANNELS = frozenset({"call", "sms", "robot_call", "voicemail", "messaging"})
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-28T09:00:00+08:00")
+    return value
+
+
+def _zone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown IANA time zone {value!r}") from exc
+    return value
+
+
+def _hhmm(value: str) -> str:
+    parts = value.split(":")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+        raise ValueError(f"time must be HH:MM, got {value!r}")
+    hour, minute = int(parts[0]), int(parts[1])
+    if hour > 24 or minute > 59 or (hour == 24 and minute):
+        raise ValueError(f"impossible time of day {value!r}")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+Zone = Annotated[str, AfterValidator(_zone)]
+HHMM = Annotated[str, AfterValidator(_hhmm)]
+
+
+class Strict(BaseModel):
+    """Base of every contract model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BreathingSpace(Strict):
+    kind: Literal["standard", "mental_health"]
+    start: date
+    end: date | None = None
+
+
+class ContactPreferences(Strict):
+    no_calls_before: HHMM | None = None
+    no_calls_after: HHMM | None = None
+    agreed_hours: tuple[HHMM, HHMM] | None = None
+
+
+class Email(Strict):
+    address: str
+    employer_provided: bool = False
+    consented: bool = False
+
+
+class Phone(Strict):
+    number: str
+    owner: Party = "debtor"
+    relation: str | None = None
+
+
+class Account(Strict):
+    """One debt and the facts a playbook may test."""
+
+    account_id: str = Field(min_length=1)
+    debtor_id: str = Field(min_length=1)
+    jurisdiction: Jurisdiction
+    product: str | None = None
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    balance: Decimal = Field(ge=0)
+    dpd: int = Field(ge=0)
+    risk_score: int | None = None
+    timezone: Zone | None = None
+    possible_timezones: tuple[Zone, ...] = ()
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    flags: tuple[str, ...] = ()
+    breathing_space: BreathingSpace | None = None
+    contact_preferences: ContactPreferences | None = None
+    emails: tuple[Email, ...] = ()
+    phones: tuple[Phone, ...] = ()
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("balance", mode="before")
+    @classmethod
+    def _no_float_rounding(cls, value: Any) -> Any:
+        # JSON numbers arrive as Decimal (parse_float=Decimal); a Python float would already
+        # have lost precision, so it is converted through its shortest repr.
+        if isinstance(value, float):
+            return Decimal(repr(value))
+        return value
+
+
+class HistoryEntry(Strict):
+    """One past contact (or attempt) on an account."""
+
+    account_id: str = Field(min_length=1)
+    at: AwareDatetime
+    channel: Channel
+    direction: Literal["outbound", "inbound"] = "outbound"
+    party: Party = "debtor"
+    outcome: Outcome | None = None
+    consent_until: AwareDatetime | None = None
+    recorded: bool | None = None
+    by: str | None = None
+    kind: ActionKind | None = None
+    to: str | None = None
+    template: str | None = None
+    text: str | None = None
+
+
+class Action(Strict):
+    """A proposed outbound contact: what a decision asks a channel to do."""
+
+    channel: Channel
+    at: AwareDatetime
+    party: Party = "debtor"
+    to: str | None = None
+    template: str | None = None
+    text: str | None = None
+    kind: ActionKind = "payment_demand"
+    recorded: bool = False
+    by: str | None = None

@@ -1,0 +1,69 @@
+"""Entry point of the `arrears` console script.
+
+User errors (`InputError`) become `FILE:LINE:COL: message` lines on stderr and exit code 2;
+nothing else about them is printed. Unexpected exceptions keep their traceback: those are
+our bugs, not the user's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from engine.errors import InputError
+
+# Each module attaches its commands to flows.app when imported.
+COMMAND_MODULES = (
+    "flows.commands.validate",
+    "flows.commands.decide",
+    "flows.commands.demo",
+    "flows.commands.check",
+    "flows.commands.audit_compliance",
+)
+
+
+def _quiet_prefect() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    _quiet_prefect()
+    from flows.app import app
+
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        return 2
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except Exception as exc:  # click's usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            print("Aborted.", file=sys.stderr)
+            return 1
+        raise
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

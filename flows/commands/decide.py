@@ -1,0 +1,52 @@
+"""`arrears decide`: pure evaluation of one playbook over an accounts file, no database.
+
+Output is written to a temporary file and published (renamed, or copied to stdout) only
+after every input line was valid, so bad input never leaves a partial result.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from engine.decide import Evaluator
+from engine.decide_stream import decide_file
+from engine.history_index import HistoryIndex
+from engine.playbook_loader import load_playbook
+from engine.timestamps import parse_at
+from flows.app import app
+
+
+@app.command("decide")
+def decide(
+    playbook: Path = typer.Option(..., "--playbook", help="playbook YAML"),
+    accounts: Path = typer.Option(..., "--accounts", help="account facts, JSON Lines"),
+    history: Path | None = typer.Option(None, "--history", help="contact history, JSON Lines"),
+    at: str | None = typer.Option(None, "--at", help="evaluation time, ISO 8601 with offset (default now)"),
+    out: Path | None = typer.Option(None, "--out", help="decisions file (default stdout)"),
+    engine: str = typer.Option("durable", "--engine", help="durable (default) or python (reference)"),
+) -> None:
+    """One decision per account, in input order."""
+    when = parse_at(at)
+    loaded = load_playbook(playbook)
+    from engine.gate_adapter import default_gate
+
+    evaluator = Evaluator(loaded, matcher="python" if engine == "python" else "durable", gate=default_gate(loaded))
+    target_dir = out.parent if out is not None else Path(tempfile.gettempdir())
+    fd, tmp = tempfile.mkstemp(prefix=".decisions-", suffix=".jsonl", dir=target_dir)
+    try:
+        with HistoryIndex(history) as index, os.fdopen(fd, "w", encoding="utf-8") as handle:
+            decide_file(evaluator, accounts, index, when, handle)
+        if out is not None:
+            os.replace(tmp, out)
+        else:
+            with open(tmp, encoding="utf-8") as handle:
+                shutil.copyfileobj(handle, sys.stdout)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
