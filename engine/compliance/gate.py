@@ -6,6 +6,7 @@ before it. The verdict lists each refusing rule with its citation and reason, an
 the action to the latest `retry_at` of the refusing rules and checking again (a frequency
 window may end at midnight, which the quiet hours then push to 08:00). If any refusal is
 not time-bound (a cease request, a missing opt-out), waiting does not help and it is null.
+It is expressed in the debtor's (first possible) zone, so its offset reads as local time.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def _next_allowed(ctx: Context, findings: list[tuple[Rule, Finding]], limits: Li
         when = later
         findings = evaluate(ctx.at(when), limits)
         if not findings:
-            return when.astimezone(ctx.action.at.tzinfo)
+            return when.astimezone(ctx.home)
     return None
 
 
