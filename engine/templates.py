@@ -13,6 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from functools import lru_cache
+
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateSyntaxError
@@ -59,17 +62,21 @@ class TemplateSet:
             autoescape=False,
             keep_trailing_newline=False,
         )
+        self._locale = Locale.parse(locale)
+        # Formatting is pure; the same amounts and deadlines recur across a portfolio.
+        self.money = lru_cache(maxsize=65536)(self._money)
+        self.longdate = lru_cache(maxsize=4096)(self._longdate)
         self.env.filters["money"] = self.money
         self.env.filters["longdate"] = self.longdate
 
-    def money(self, amount: Any, currency: str | None = None) -> str:
+    def _money(self, amount: Any, currency: str | None = None) -> str:
         value = Decimal(str(amount))
         if currency:
-            return format_currency(value, currency, locale=self.locale)
-        return format_decimal(value, locale=self.locale)
+            return format_currency(value, currency, locale=self._locale)
+        return format_decimal(value, locale=self._locale)
 
-    def longdate(self, value: date) -> str:
-        return format_date(value, format="long", locale=self.locale)
+    def _longdate(self, value: date) -> str:
+        return format_date(value, format="long", locale=self._locale)
 
     def fault(self, name: str) -> TemplateFault | None:
         """A syntax error in `name`, or None."""
