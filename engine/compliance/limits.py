@@ -59,8 +59,8 @@ _DEFAULT_CACHE: dict[str, Limits] = {}
 
 
 def _fail(rule: Rule, param: str | None, what: str) -> LimitError:
-    where = f"{rule.id}.{param}" if param else rule.id
-    return LimitError(rule.id, param, f"{where}: {what} ({rule.id}, {rule.citation})")
+    where = f"{param}: " if param else ""
+    return LimitError(rule.id, param, f"{where}{what} (rule {rule.id}, {rule.citation})")
 
 
 def _coerce(rule: Rule, spec: Param, value: Any) -> Any:
@@ -131,7 +131,7 @@ def tighten(overrides: Mapping[str, Mapping[str, Any]] | None, base: Limits | No
     for rule_id, params in (overrides or {}).items():
         rule = get(rule_id)
         if rule is None:
-            raise LimitError(rule_id, None, f"{rule_id}: unknown compliance rule")
+            raise LimitError(rule_id, None, f"unknown compliance rule {rule_id!r}")
         if not isinstance(params, Mapping):
             raise _fail(rule, None, "expected a mapping of parameter: value")
         for name, raw in params.items():
