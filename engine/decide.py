@@ -82,15 +82,17 @@ class Evaluator:
     def decide(
         self, accounts: Sequence[Account], histories: Mapping[str, Sequence[HistoryEntry]], at: datetime
     ) -> list[dict[str, Any]]:
-        scoped = [a for a in accounts if self.in_scope(a)]
-        rows = [operand_values(self.program.operands, a, histories.get(a.account_id, ()), at) for a in scoped]
-        matched = dict(
-            zip((a.account_id for a in scoped), zip(rows, self.matcher.match(rows), strict=True), strict=True)
-        )
+        # keyed by position, not account_id: two input lines with the same id are two decisions
+        scoped = [i for i, a in enumerate(accounts) if self.in_scope(a)]
+        rows = [
+            operand_values(self.program.operands, accounts[i], histories.get(accounts[i].account_id, ()), at)
+            for i in scoped
+        ]
+        matched = dict(zip(scoped, zip(rows, self.matcher.match(rows), strict=True), strict=True))
         out = []
-        for account in accounts:
-            if account.account_id in matched and self.in_scope(account):
-                values, hits = matched[account.account_id]
+        for position, account in enumerate(accounts):
+            if position in matched:
+                values, hits = matched[position]
                 history = histories.get(account.account_id, ())
                 out.append(self._decision(account, history, at, values, hits))
             else:
@@ -205,7 +207,8 @@ class Evaluator:
 
         stage = next((s for s in pb.stages if f"stage.{s.id}" in hits), None)
         if stage is None:
-            why.append("no stage applies: " + "; ".join(f"{s.id} needs {s.when}" for s in pb.stages[:1]))
+            needs = "; ".join(f"{s.id} needs {self._why(f'stage.{s.id}', values)}" for s in pb.stages)
+            why.append(f"no stage applies: {needs}")
             return d
         d["stage"] = stage.id
         fire(f"stage.{stage.id}", f"stage {stage.id}: {self._why(f'stage.{stage.id}', values)}")
