@@ -17,12 +17,19 @@ How the engine is used, and why (see `../shared/durable-notes.md`):
   fact, and a lowest-priority default rule means no fact is ever "not handled".
 * durable_rules has no `not`: conditions are emitted in negation normal form, with absent
   (null) values handled so the meaning equals `engine.condition_eval`'s.
+* durable_rules coerces across kinds (`"5" == 5`, `true == 1`, `"abc" > 5000`), where our
+  language says values of different kinds never compare. An operand whose kind is not fixed
+  (`attributes.*`) is therefore published under one key per kind (`f3n`, `f3s`, `f3b`) plus
+  a presence key (`f3`, also set for list or object values); a literal is compared only with
+  the key of its own kind, so a value of another kind is simply absent for that test.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -42,6 +49,7 @@ from engine.condition_ast import (
     Not,
     Or,
 )
+from engine.fields import ANY, account_field_type
 from engine.rule_program import Program
 
 BATCH = 1000
@@ -60,10 +68,39 @@ class _SyncHost(durable_engine.Host):
         return None
 
 
+_LARGEST = sys.float_info.max
+
+
 def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
+    """A value as the engine's JSON holds it. Numbers become doubles; one beyond a double's
+    range (`1e400`) is clamped to the largest double, which keeps its order against every
+    literal — an `Infinity` would crash the C core. NaN has no order and is refused."""
+    if isinstance(value, Decimal | float):
+        number = float(value)
+        if number != number:
+            raise RulesEngineError("a NaN value cannot be compared")
+        if number in (math.inf, -math.inf):
+            return math.copysign(_LARGEST, number)
+        return number
     return value
+
+
+def _kind(value: Any) -> str:
+    """The key suffix of a scalar's kind ("" for lists and objects, which never compare)."""
+    if isinstance(value, bool):
+        return "b"
+    if isinstance(value, int | float | Decimal):
+        return "n"
+    if isinstance(value, str):
+        return "s"
+    return ""
+
+
+def dynamic_operands(program: Program) -> frozenset[int]:
+    """Indexes of operands whose kind is only known per account (`attributes.*`)."""
+    return frozenset(
+        i for i, op in enumerate(program.operands) if isinstance(op, Field) and account_field_type(op.name) == ANY
+    )
 
 
 class _Emitter:
@@ -72,39 +109,48 @@ class _Emitter:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.member_keys: dict[tuple[int, str], str] = {}
+        self.dynamic = dynamic_operands(program)
 
     def key(self, operand: Field | Aggregate) -> str:
+        """The presence key: absent exactly when the operand's value is null."""
         return self.program.key(operand)
+
+    def value_key(self, operand: Field | Aggregate, value: Any) -> str:
+        """The key a literal `value` is compared with (per kind for dynamic operands)."""
+        key = self.program.key(operand)
+        return key + _kind(value) if self.program.operands.index(operand) in self.dynamic else key
 
     def member_key(self, node: Contains) -> str:
         index = self.program.operands.index(node.collection)
         return self.member_keys.setdefault((index, node.member), f"f{index}m{len(self.member_keys)}")
 
-    def compare(self, key: str, op: str, value: Any) -> dict[str, Any]:
+    def compare(self, operand: Field | Aggregate, op: str, value: Any) -> dict[str, Any]:
         if value is None:
-            return {"$nex" if op == "==" else "$ex": {key: 1}}
+            return {"$nex" if op == "==" else "$ex": {self.key(operand): 1}}
+        key = self.value_key(operand, value)
         value = _json_value(value)
         if op == "==":
             return {key: value}
         name = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[op]
         return {name: {key: value}}
 
+    def negated_compare(self, operand: Field | Aggregate, op: str, value: Any) -> dict[str, Any]:
+        """`not (operand op value)`: the inverse comparison, or no value of that kind at all."""
+        if value is None:
+            return self.compare(operand, "!=" if op == "==" else "==", None)
+        return {
+            "$or": [self.compare(operand, INVERSE[op], value), {"$nex": {self.value_key(operand, value): 1}}]
+        }
+
     def emit(self, expr: Expr, negate: bool = False) -> dict[str, Any]:
         if isinstance(expr, Compare):
-            key, value = self.key(expr.left), expr.right.value
             if not negate:
-                return self.compare(key, expr.op, value)
-            if value is None:
-                return self.compare(key, "!=" if expr.op == "==" else "==", None)
-            return {"$or": [self.compare(key, INVERSE[expr.op], value), {"$nex": {key: 1}}]}
+                return self.compare(expr.left, expr.op, expr.right.value)
+            return self.negated_compare(expr.left, expr.op, expr.right.value)
         if isinstance(expr, InList):
-            key = self.key(expr.left)
             if not negate:
-                return {"$or": [self.compare(key, "==", c.value) for c in expr.values]}
-            parts = [self.compare(key, "!=", c.value) for c in expr.values]
-            if any(c.value is None for c in expr.values):
-                return {"$and": parts}
-            return {"$or": [{"$and": parts}, {"$nex": {key: 1}}]}
+                return {"$or": [self.compare(expr.left, "==", c.value) for c in expr.values]}
+            return {"$and": [self.negated_compare(expr.left, "==", c.value) for c in expr.values]}
         if isinstance(expr, Contains):
             return {self.member_key(expr): not negate}
         if isinstance(expr, Not):
@@ -145,6 +191,7 @@ class DurableMatcher:
         self.host.set_rulesets({self.name: rules})
         self._ids = itertools.count()
         self._list_operands = sorted({index for index, _ in self.member_keys})
+        self._dynamic = dynamic_operands(program)
         self._members = [
             (index, member, key) for (index, member), key in sorted(self.member_keys.items(), key=lambda kv: kv[1])
         ]
@@ -160,8 +207,16 @@ class DurableMatcher:
 
     def _fact(self, fid: str, values: Sequence[Any]) -> dict[str, Any]:
         fact: dict[str, Any] = {"id": fid, "k": "a"}
+        dynamic = self._dynamic
         for i, value in enumerate(values):
-            if value is not None and not isinstance(value, list | tuple):
+            if value is None:
+                continue
+            if i in dynamic:
+                fact[f"f{i}"] = 1
+                kind = _kind(value)
+                if kind:
+                    fact[f"f{i}{kind}"] = _json_value(value)
+            elif not isinstance(value, list | tuple):
                 fact[f"f{i}"] = _json_value(value)
         for index, member, key in self._members:
             fact[key] = member in (values[index] or ())

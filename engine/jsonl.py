@@ -31,11 +31,25 @@ def describe(error: ValidationError) -> list[str]:
     return out
 
 
+class _NotJson(ValueError):
+    """`NaN` / `Infinity`: accepted by Python's json module, but not JSON (RFC 8259)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(name)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+
+
 def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
     try:
-        value = json.loads(text, parse_float=Decimal)
+        value = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.at(file, lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
+    except _NotJson as exc:
+        raise InputError.at(file, lineno, 1, f"malformed JSON: {exc} is not a JSON value") from None
     if not isinstance(value, dict):
         raise InputError.at(file, lineno, 1, "each line must be a JSON object")
     return value
@@ -70,9 +84,11 @@ def read_json_file(path: str | Path, model: type[M]) -> M:
     except OSError as exc:
         raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from None
     try:
-        raw = json.loads(text, parse_float=Decimal)
+        raw = _loads(text)
     except json.JSONDecodeError as exc:
         raise InputError.at(name, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
+    except _NotJson as exc:
+        raise InputError.at(name, 1, 1, f"malformed JSON: {exc} is not a JSON value") from None
     if not isinstance(raw, dict):
         raise InputError.at(name, 1, 1, "expected a JSON object")
     return validate_record(model, raw, name, 1)
