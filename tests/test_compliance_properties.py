@@ -105,6 +105,7 @@ def _laws_hold(account: Account, history: list[HistoryEntry], action: Action) ->
                 agreed = account.contact_preferences and account.contact_preferences.agreed_hours
                 assert "08:00" <= local < "22:00" or (agreed and agreed[0] <= local < agreed[1]), local
     if account.jurisdiction == "US" and action.channel in CALLS and action.party == "debtor":
+
         def consented(t: datetime) -> bool:
             return any(e.account_id == "A1" and e.consent_until and e.at <= t <= e.consent_until
                        and (t - e.at) < timedelta(days=7) for e in before)  # fmt: skip
