@@ -20,6 +20,12 @@ COMMAND_MODULES = (
     "flows.commands.demo",
     "flows.commands.check",
     "flows.commands.audit_compliance",
+    "flows.commands.db",
+    "flows.commands.imports",
+    "flows.commands.playbook",
+    "flows.commands.run",
+    "flows.commands.audit",
+    "flows.commands.serve",
 )
 
 

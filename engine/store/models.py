@@ -1,0 +1,261 @@
+"""The tables of the system of record.
+
+Two kinds of table. *Facts* (accounts, contact history, promises, payments, events,
+assignments, flow runs) are upserted as new data arrives. *Evidence* (playbook versions and
+approvals, decisions, outbox contacts, emergencies, the audit log) is append-only and
+hash-chained (`engine.store.chain`): every row carries its place in its chain, the previous
+row's hash and its own, so an edited or removed row is detected by `arrears audit verify`.
+
+Timestamps are ISO 8601 UTC text and JSON documents are text, so what is hashed is exactly
+what is stored, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Chained:
+    """Columns every evidence table carries: its place in its hash chain."""
+
+    chain_seq: Mapped[int] = mapped_column(BigInteger, nullable=False, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+# -- facts -------------------------------------------------------------------------------
+class Debtor(Base):
+    __tablename__ = "debtors"
+    debtor_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class AccountRow(Base):
+    """One debt: the contract's account facts as JSON, plus columns to select and sort by."""
+
+    __tablename__ = "accounts"
+    account_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    debtor_id: Mapped[str] = mapped_column(String(128), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(2))
+    product: Mapped[str | None] = mapped_column(String(64))
+    balance: Mapped[str] = mapped_column(String(40))
+    dpd: Mapped[int] = mapped_column(Integer)
+    facts: Mapped[str] = mapped_column(Text)
+    facts_sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class ContactHistoryRow(Base):
+    """A past contact as imported (the contract's history line); unique by (account, at, channel)."""
+
+    __tablename__ = "contact_history"
+    __table_args__ = (UniqueConstraint("account_id", "at", "channel", name="uq_contact_history_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[str] = mapped_column(String(40))
+
+
+class Promise(Base):
+    """A promise to pay (D4/D20: promise-kept rate)."""
+
+    __tablename__ = "promises"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    made_at: Mapped[str] = mapped_column(String(40))
+    due_date: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    body: Mapped[str | None] = mapped_column(Text)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    paid_at: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reference: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+class AccountEvent(Base):
+    """Complaints and other events on an account (complaint, media exposure, dispute…)."""
+
+    __tablename__ = "account_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str | None] = mapped_column(Text)
+
+
+class Assignment(Base):
+    """Who works an account on a business date, as the daily run decided (D24)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("account_id", "business_date", name="uq_assignments_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(String(128))
+    business_date: Mapped[str] = mapped_column(String(10), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    queue: Mapped[str | None] = mapped_column(String(128))
+    flow_run_id: Mapped[str] = mapped_column(String(64))
+
+
+class FlowRunRow(Base):
+    """Our own record of each daily run: Prefect's records are best-effort, this one is not."""
+
+    __tablename__ = "flow_runs"
+    flow_run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    flow_name: Mapped[str] = mapped_column(String(128))
+    business_date: Mapped[str] = mapped_column(String(10), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    started: Mapped[str] = mapped_column(String(40))
+    ended: Mapped[str | None] = mapped_column(String(40))
+    parameters: Mapped[str] = mapped_column(Text)
+    playbooks: Mapped[str] = mapped_column(Text)
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    dispatched: Mapped[int] = mapped_column(Integer, default=0)
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+class ChainHead(Base):
+    """The last link of each hash chain; locking its row serialises appends to that chain."""
+
+    __tablename__ = "chain_heads"
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    head_hash: Mapped[str] = mapped_column(String(64))
+
+
+# -- evidence (hash-chained, append-only) ------------------------------------------------
+class PlaybookVersion(Chained, Base):
+    """An immutable playbook version: YAML bytes, templates, identity, author."""
+
+    __tablename__ = "playbook_versions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[str] = mapped_column(String(128))
+    source_path: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    templates_dir: Mapped[str] = mapped_column(Text)
+    templates: Mapped[str] = mapped_column(Text)
+    applies_to: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class PlaybookApproval(Chained, Base):
+    """The checker's approval of a version: from then on, daily runs of its name use it."""
+
+    __tablename__ = "playbook_approvals"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    approver: Mapped[str] = mapped_column(String(128))
+    approved_at: Mapped[str] = mapped_column(String(40))
+    supersedes: Mapped[str | None] = mapped_column(String(64))
+
+
+class DecisionRow(Chained, Base):
+    """One account's decision in one run: the full contract Decision as evaluated."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_account_date", "account_id", "business_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    flow_run_id: Mapped[str] = mapped_column(String(64), index=True)
+    business_date: Mapped[str] = mapped_column(String(10))
+    account_id: Mapped[str] = mapped_column(String(128))
+    playbook_sha256: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str | None] = mapped_column(String(64))
+    fired_rules: Mapped[str] = mapped_column(Text)
+    facts_digest: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(Text)
+    decision_sha256: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[str] = mapped_column(String(40))
+
+
+class OutboxContact(Chained, Base):
+    """A contact to be sent, exactly once: unique by `account|business date|treatment`."""
+
+    __tablename__ = "outbox_contacts"
+    __table_args__ = (Index("ix_outbox_account_date", "account_id", "business_date"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300), unique=True)
+    account_id: Mapped[str] = mapped_column(String(128))
+    business_date: Mapped[str] = mapped_column(String(10), index=True)
+    treatment: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(16))
+    at: Mapped[str] = mapped_column(String(40))
+    template: Mapped[str | None] = mapped_column(String(256))
+    action: Mapped[str] = mapped_column(Text)
+    playbook_sha256: Mapped[str] = mapped_column(String(64))
+    flow_run_id: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class Emergency(Chained, Base):
+    """A declared emergency (D13); its stand-downs are separate rows, never edits."""
+
+    __tablename__ = "emergencies"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    emergency_id: Mapped[str] = mapped_column(String(64), unique=True)
+    tier: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(256))
+    reason: Mapped[str] = mapped_column(Text)
+    declared_by: Mapped[str] = mapped_column(String(128))
+    declared_at: Mapped[str] = mapped_column(String(40))
+
+
+class EmergencyStandDown(Chained, Base):
+    __tablename__ = "emergency_stand_downs"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    emergency_id: Mapped[str] = mapped_column(String(64), index=True)
+    stood_down_by: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40))
+
+
+class AuditLog(Chained, Base):
+    """Who did what, when: one line per state-changing command, with a stable event code."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(128))
+    event: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(256))
+    details: Mapped[str] = mapped_column(Text)
+
+
+# chain name → model, in the order `audit verify` walks them
+CHAINED: dict[str, type[Base]] = {
+    "playbook_versions": PlaybookVersion,
+    "playbook_approvals": PlaybookApproval,
+    "decisions": DecisionRow,
+    "outbox_contacts": OutboxContact,
+    "emergencies": Emergency,
+    "emergency_stand_downs": EmergencyStandDown,
+    "audit_log": AuditLog,
+}

@@ -1,0 +1,87 @@
+"""`arrears playbook activate|approve|list|show`: versions with maker-checker."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from flows.app import app
+
+playbook_app = typer.Typer(help="Stored playbook versions: activate, approve, list, show.", no_args_is_help=True)
+app.add_typer(playbook_app, name="playbook")
+
+
+@playbook_app.command("activate")
+def activate(
+    path: Path = typer.Argument(..., help="playbook YAML"),
+    by: str = typer.Option(..., "--by", help="who activates it (the maker)"),
+    json_output: bool = typer.Option(False, "--json", help="print {name, version, sha256}"),
+) -> None:
+    """Store an immutable version (content, templates, sha256); it runs once someone else approves it."""
+    from engine.store.db import ready_engine
+    from engine.store.playbooks import activate as store
+
+    identity, new = store(ready_engine(), path, by)
+    if json_output:
+        typer.echo(json.dumps(identity, ensure_ascii=False))
+    else:
+        what = "stored" if new else "already stored"
+        typer.echo(f"{identity['name']} {identity['version']} {what}, sha256 {identity['sha256']}")
+        typer.echo(f"next: arrears playbook approve {identity['sha256'][:12]} --by <someone other than {by}>")
+
+
+@playbook_app.command("approve")
+def approve(
+    ref: str = typer.Argument(..., metavar="SHA256", help="sha256 or a unique prefix"),
+    by: str = typer.Option(..., "--by", help="who approves it (the checker, not the author)"),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """Approve a version: from now on daily runs of that playbook use it."""
+    from engine.store.db import ready_engine
+    from engine.store.playbooks import approve as store
+
+    result = store(ready_engine(), ref, by)
+    if json_output:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        note = "approved; daily runs use it" if result["changed"] else "was already the approved version"
+        typer.echo(f"{result['name']} {result['version']} ({result['sha256'][:12]}) {note}")
+
+
+@playbook_app.command("list")
+def list_(json_output: bool = typer.Option(False, "--json")) -> None:
+    """Every stored version: approved (in force), superseded or pending."""
+    from engine.store.db import ready_engine
+    from engine.store.playbooks import list_versions
+
+    items = list_versions(ready_engine())
+    if json_output:
+        typer.echo(json.dumps(items, ensure_ascii=False))
+        return
+    for i in items:
+        approver = i["approvals"][-1]["approver"] if i["approvals"] else "-"
+        typer.echo(
+            f"{i['sha256'][:12]}  {i['state']:<10} {i['name']} {i['version']}  by {i['author']}, approved by {approver}"
+        )
+
+
+@playbook_app.command("show")
+def show(
+    ref: str = typer.Argument(..., metavar="SHA256"),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """One version: identity, state, approvals and its YAML."""
+    from engine.store.db import ready_engine
+    from engine.store.playbooks import show as read
+
+    item = read(ready_engine(), ref)
+    if json_output:
+        typer.echo(json.dumps(item, ensure_ascii=False))
+        return
+    for key in ("name", "version", "sha256", "state", "author", "created_at", "applies_to", "approvals"):
+        typer.echo(f"{key}: {item[key]}")
+    typer.echo("templates: " + ", ".join(item["templates"]))
+    typer.echo("---")
+    typer.echo(item["content"])
