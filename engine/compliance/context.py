@@ -37,7 +37,9 @@ class Context:
     ) -> None:
         self.account = account
         self.action = action
-        self._all = list(history) if presorted else sorted(history, key=_at)
+        # Presorted lists are shared, not copied: the audit replays thousands of contacts
+        # against one debtor's history.
+        self._all = history if presorted and isinstance(history, list) else sorted(history, key=_at)
         cut = bisect_left(self._all, action.at, key=_at)
         self.before: list[HistoryEntry] = self._all[:cut]
 

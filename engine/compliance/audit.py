@@ -1,0 +1,174 @@
+"""The automated compliance audit (D26): replay a contact log through the same rules.
+
+Every past outbound contact is checked as if it were being proposed at its own time, against
+the contacts before it — exactly what the gate would have said. The log may be far larger
+than memory: accounts and history are first indexed in a temporary SQLite file (stdlib
+`sqlite3`) keyed by (debtor, time), then replayed one debtor at a time — a debtor, not an
+account, because the Chinese limits count per debtor across all their accounts, while the
+US per-debt rules still filter by `account_id` themselves.
+
+The result feeds a risk report (markdown and HTML, `engine.compliance.report`) with
+violations by rule, by collector/agency and by day; personal data is masked there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from engine.compliance.context import Context
+from engine.compliance.gate import evaluate
+from engine.compliance.limits import Limits
+from engine.errors import InputError
+from engine.facts import Account, Action, HistoryEntry
+from engine.jsonl import read_models
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    """One past contact that broke one rule."""
+
+    account_id: str
+    at: datetime
+    channel: str
+    by: str | None
+    to: str | None
+    rule: str
+    citation: str
+    reason: str
+
+
+@dataclass
+class AuditResult:
+    findings: list[AuditFinding] = field(default_factory=list)
+    accounts: int = 0
+    contacts_checked: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def by_rule(self) -> list[tuple[str, str, int]]:
+        counts = Counter((f.rule, f.citation) for f in self.findings)
+        return [(rule, cit, n) for (rule, cit), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def by_actor(self) -> list[tuple[str, int, list[str]]]:
+        counts: Counter[str] = Counter()
+        rules: dict[str, set[str]] = {}
+        for f in self.findings:
+            actor = f.by or "(unknown)"
+            counts[actor] += 1
+            rules.setdefault(actor, set()).add(f.rule)
+        return [(a, n, sorted(rules[a])) for a, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def by_day(self) -> list[tuple[str, int]]:
+        counts = Counter(f.at.date().isoformat() for f in self.findings)
+        return sorted(counts.items())
+
+
+def _micros(at: datetime) -> int:
+    return (at - EPOCH) // timedelta(microseconds=1)
+
+
+def _index(db: sqlite3.Connection, history_path: Path, accounts_path: Path) -> None:
+    db.execute("CREATE TABLE accounts (account_id TEXT PRIMARY KEY, debtor_id TEXT, line INT, body TEXT)")
+    db.execute("CREATE TABLE history (account_id TEXT, at INT, line INT, body TEXT)")
+    for lineno, account in read_models(accounts_path, Account):
+        try:
+            db.execute(
+                "INSERT INTO accounts VALUES (?, ?, ?, ?)",
+                (account.account_id, account.debtor_id, lineno, account.model_dump_json()),
+            )
+        except sqlite3.IntegrityError:
+            raise InputError.at(
+                str(accounts_path), lineno, 1, f"account_id: duplicate account {account.account_id!r}"
+            ) from None
+    batch = []
+    for lineno, entry in read_models(history_path, HistoryEntry):
+        batch.append((entry.account_id, _micros(entry.at), lineno, entry.model_dump_json()))
+        if len(batch) >= 5000:
+            db.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", batch)
+            batch.clear()
+    db.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", batch)
+    orphan = db.execute(
+        "SELECT h.line, h.account_id FROM history h LEFT JOIN accounts a USING (account_id) "
+        "WHERE a.account_id IS NULL ORDER BY h.line LIMIT 1"
+    ).fetchone()
+    if orphan:
+        raise InputError.at(
+            str(history_path), orphan[0], 1, f"account_id: {orphan[1]!r} is not in {accounts_path}"
+        )
+    db.execute("CREATE INDEX history_by_account ON history (account_id, at, line)")
+
+
+def _debtors(db: sqlite3.Connection) -> Iterator[tuple[dict[str, Account], list[HistoryEntry]]]:
+    """Each debtor's accounts and time-ordered history, one debtor at a time."""
+    for (debtor_id,) in db.execute("SELECT DISTINCT debtor_id FROM accounts ORDER BY debtor_id").fetchall():
+        accounts = {
+            row[0]: Account.model_validate_json(row[1])
+            for row in db.execute(
+                "SELECT account_id, body FROM accounts WHERE debtor_id = ? ORDER BY line", (debtor_id,)
+            )
+        }
+        rows = db.execute(
+            "SELECT h.body FROM history h JOIN accounts a USING (account_id) "
+            "WHERE a.debtor_id = ? ORDER BY h.at, h.line",
+            (debtor_id,),
+        )
+        yield accounts, [HistoryEntry.model_validate_json(body) for (body,) in rows]
+
+
+def _as_action(entry: HistoryEntry) -> Action:
+    """A past contact as the action that was taken. Unknown facts get the benefit of the doubt
+    except the kind: an unlabelled contact is treated as a payment demand."""
+    return Action(
+        channel=entry.channel,
+        at=entry.at,
+        party=entry.party,
+        to=entry.to,
+        template=entry.template,
+        text=entry.text,
+        kind=entry.kind or "payment_demand",
+        recorded=True if entry.recorded is None else entry.recorded,
+        by=entry.by,
+    )
+
+
+def audit(history_path: str | Path, accounts_path: str | Path, *, limits: Limits | None = None) -> AuditResult:
+    """Replay every outbound contact of the log through the compliance rules."""
+    limits = limits or Limits.default()
+    result = AuditResult()
+    with tempfile.TemporaryDirectory(prefix="arrears-audit-") as tmp:
+        db = sqlite3.connect(Path(tmp) / "index.sqlite")
+        try:
+            _index(db, Path(history_path), Path(accounts_path))
+            for accounts, entries in _debtors(db):
+                result.accounts += len(accounts)
+                for entry in entries:
+                    if entry.direction != "outbound":
+                        continue
+                    result.contacts_checked += 1
+                    result.first = min(result.first or entry.at, entry.at)
+                    result.last = max(result.last or entry.at, entry.at)
+                    ctx = Context(accounts[entry.account_id], _as_action(entry), entries, presorted=True)
+                    for rule, finding in evaluate(ctx, limits):
+                        result.findings.append(
+                            AuditFinding(
+                                account_id=entry.account_id,
+                                at=entry.at,
+                                channel=entry.channel,
+                                by=entry.by,
+                                to=entry.to,
+                                rule=rule.id,
+                                citation=rule.citation,
+                                reason=finding.reason,
+                            )
+                        )
+        finally:
+            db.close()
+    return result
