@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.compliance.gate import check  # noqa: E402
-from engine.facts import Account, Action, HistoryEntry  # noqa: E402
+from engine.compliance.gate import check
+from engine.facts import Account, Action, HistoryEntry
 
 ZONES = {"US": "America/Chicago", "CN": "Asia/Shanghai", "UK": "Europe/London"}
 CHANNELS = ("call", "call", "call", "robot_call", "sms", "email", "letter")
