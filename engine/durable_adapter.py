@@ -49,6 +49,7 @@ from engine.condition_ast import (
     Not,
     Or,
 )
+from engine.emergency_rules import CorrelationHit, WindowRule, where_value
 from engine.fields import ANY, account_field_type
 from engine.rule_program import Program
 
@@ -242,3 +243,128 @@ class DurableMatcher:
             results.extend(frozenset(self._hits[fid]) | always for fid in ids)
         self._hits.clear()
         return results
+
+
+# -- event correlation (emergencies) -----------------------------------------------------
+MAX_LIVE_SESSIONS = 1000  # per ruleset; the C core fails for good at the 1,025th live sid
+
+
+class CorrelationEngine:
+    """Counts events per subject over event-time windows (`engine.emergency_rules.WindowRule`).
+
+    Unlike account evaluation, correlation must combine several events of one subject, so
+    each subject (a collector, an account…) is a durable_rules session (`sid`) and each
+    event a fact in it. A rule `count=3, within=24h` becomes one join of three facts, each
+    later than the previous (`o`: time, then arrival) and at most 24 h after the first.
+    Facts a hit used are retracted by the hit's action, so the same events never fire twice.
+
+    The 1,024-session limit is kept away from: a subject's facts that fell out of its window
+    are retracted and an empty session is deleted (`delete_state`); when a ruleset still holds
+    `MAX_LIVE_SESSIONS` subjects, new subjects go to another copy of the ruleset (a shard).
+    Events must be fed in time order per subject (the ingest sorts them). Exceptions swallowed
+    by durable_rules are read from the session state after every assert and raised.
+    """
+
+    def __init__(self, rules: Sequence[WindowRule]) -> None:
+        self.rules = list(rules)
+        self.host = _SyncHost()
+        self._seq = itertools.count()
+        self._hits: list[CorrelationHit] = []
+        self._shards: dict[str, list[str]] = {rule.id: [] for rule in self.rules}
+        self._live: dict[str, dict[str, list[dict[str, Any]]]] = {}  # ruleset → sid → facts
+        self._swept: dict[str, int] = {}  # ruleset → event time of its last sweep
+        self._base = f"arrears_corr_{next(_names)}"
+
+    def _ruleset(self, rule: WindowRule) -> str:
+        name = f"{self._base}_{rule.id}_{len(self._shards[rule.id])}"
+        marker = {"k": "ev"}
+        filters = [marker, {"kind": rule.event}] + [{f"w_{k}": where_value(v)} for k, v in rule.where]
+        conditions: list[dict[str, Any]] = [{"e0": {"$and": filters}}]
+        for i in range(1, rule.count):
+            later = {"$gt": {"o": {f"e{i - 1}": "o"}}}
+            inside = {"$lte": {"t": {"$add": {"$l": {"e0": "t"}, "$r": rule.within_seconds}}}}
+            conditions.append({f"e{i}": {"$and": [*filters, later, inside]}})
+        hits, count = self._hits, rule.count
+
+        def hit(c: Any) -> None:
+            facts = [getattr(c, f"e{i}")._d for i in range(count)]  # Content._d: the fact as posted
+            subject = facts[0]["sid"]
+            found = CorrelationHit(rule.id, None if rule.group_by is None else subject, tuple(f["eid"] for f in facts))
+            hits.append(found)
+            for fact in facts:
+                c.retract_fact(fact)
+
+        self.host.set_rulesets(
+            {
+                name: {
+                    "hit": {"all": conditions, "run": hit},
+                    "zz_default": {"all": [{"m": marker}], "pri": 1_000_000, "run": lambda c: None},
+                }
+            }
+        )
+        self._shards[rule.id].append(name)
+        self._live[name] = {}
+        return name
+
+    def _place(self, rule: WindowRule, sid: str, now: int) -> str:
+        """The ruleset holding `sid`'s session, sweeping stale sessions or adding a shard."""
+        for name in self._shards[rule.id]:
+            if sid in self._live[name]:
+                return name
+        for name in self._shards[rule.id]:
+            # sweeping a full shard is O(sessions): at most once per quarter window
+            full = len(self._live[name]) >= MAX_LIVE_SESSIONS
+            if full and now >= self._swept.get(name, -1) + rule.within_seconds // 4:
+                self._swept[name] = now
+                for stale in list(self._live[name]):
+                    self._prune(rule, name, stale, now)
+            if len(self._live[name]) < MAX_LIVE_SESSIONS:
+                return name
+        return self._ruleset(rule)
+
+    def _prune(self, rule: WindowRule, name: str, sid: str, now: int, everything: bool = False) -> None:
+        facts = self._live[name][sid]
+        keep = [] if everything else [f for f in facts if f["t"] >= now - rule.within_seconds]
+        stale = [f for f in facts if f not in keep]
+        if stale:
+            self.host.retract_facts(name, stale)
+        if keep:
+            self._live[name][sid] = keep
+        else:
+            del self._live[name][sid]
+            self.host.delete_state(name, sid)
+
+    def live_sessions(self) -> int:
+        return sum(len(sessions) for sessions in self._live.values())
+
+    def feed(self, event: dict[str, Any]) -> list[CorrelationHit]:
+        """Feed one event (`event_id`, `kind`, `t` in epoch seconds, and its fields)."""
+        found: list[CorrelationHit] = []
+        t = int(event["t"])
+        for rule in self.rules:
+            if event.get("kind") != rule.event:
+                continue
+            subject = "*" if rule.group_by is None else event.get(rule.group_by)
+            if subject is None or subject == "":
+                continue
+            sid = str(subject)
+            name = self._place(rule, sid, t)
+            seq = next(self._seq)
+            fact: dict[str, Any] = {"sid": sid, "id": f"e{seq}", "eid": str(event["event_id"]), "k": "ev"}
+            fact.update({"kind": rule.event, "t": t, "o": t * 4096 + seq % 4096})
+            for key, _ in rule.where:
+                value = where_value(event.get(key))
+                if value is not None:
+                    fact[f"w_{key}"] = value
+            self._live[name].setdefault(sid, []).append(fact)
+            self._hits.clear()
+            self.host.assert_fact(name, fact)
+            state = self.host.get_state(name, sid)
+            if state.get("exception"):
+                raise RulesEngineError(f"durable_rules correlation action failed: {state['exception']}")
+            used = {eid for h in self._hits for eid in h.event_ids}
+            self._live[name][sid] = [f for f in self._live[name][sid] if f["eid"] not in used]
+            found.extend(self._hits)
+            self._prune(rule, name, sid, t, everything=rule.count == 1)
+        self._hits.clear()
+        return found
