@@ -202,3 +202,27 @@ def materialize(row: Any) -> LoadedPlaybook:
         raise RuntimeError(f"stored playbook {row.name} {row.sha256[:12]} no longer hashes to its sha256")
     _CACHE[row.sha256] = loaded
     return loaded
+
+
+def loaded_in_force(engine: Engine, name: str | None = None) -> list[LoadedPlaybook]:
+    """The approved version of every playbook (or of `name`), loaded from the record."""
+    with engine.connect() as conn:
+        force = in_force(conn)
+    if name is not None:
+        if name not in force:
+            known = ", ".join(sorted(force)) or "none"
+            raise InputError.at("--playbook", 1, 1, f"no approved version of playbook {name!r} (approved: {known})")
+        force = {name: force[name]}
+    if not force:
+        raise InputError.at(
+            "--playbook", 1, 1, "no approved playbook: `arrears playbook activate P --by A`, then `approve SHA --by B`"
+        )
+    return [materialize(force[n]) for n in sorted(force)]
+
+
+def loaded_by_sha(engine: Engine, shas: list[str]) -> list[LoadedPlaybook]:
+    """Exactly these stored versions (a run keeps the versions it started with)."""
+    with engine.connect() as conn:
+        found = _orm(conn).scalars(select(PlaybookVersion).where(PlaybookVersion.sha256.in_(shas)))
+        rows = {r.sha256: r for r in found}
+    return [materialize(rows[s]) for s in shas]

@@ -1,0 +1,123 @@
+"""The Prefect flow `daily-strategy-run`: every approved playbook over the portfolio, once a day.
+
+Shape: load the approved versions from the record → split the portfolio into account-id
+ranges → one task per range (decide + gate + write decisions and outbox rows in one
+transaction, see `engine.store.daily`) → hand new contacts to the dispatcher → artifacts
+and our own run record. Tasks never cache or persist results: a retry must re-evaluate and
+lean on the outbox's unique key, not replay a stored answer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from engine.store.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
+from engine.store.db import ready_engine
+from engine.store.playbooks import loaded_by_sha, loaded_in_force
+from engine.store.runs import finish_run, start_run
+from flows.dispatch.registry import get_dispatcher
+from flows.run_report import markdown_report, summary_table
+
+FLOW_NAME = "daily-strategy-run"
+# Set by `arrears run daily` when a person watches: called with (accounts done, total).
+progress_hook: Callable[[int, int], None] | None = None
+
+
+def business_date(as_of: str | None, timezone: str = "UTC") -> date:
+    return date.fromisoformat(as_of) if as_of else datetime.now(ZoneInfo(timezone)).date()
+
+
+def _flow_run_id() -> str:
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id or uuid.uuid4())
+
+
+def _tag_run(flow_run_id: str, tags: list[str]) -> None:
+    """Add playbook tags to this run (they are only known once the record is read)."""
+    try:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            current = client.read_flow_run(uuid.UUID(flow_run_id))
+            client.update_flow_run(uuid.UUID(flow_run_id), tags=sorted({*current.tags, *tags}))
+    except Exception as exc:  # tags are an index for humans; the record is ours
+        get_run_logger().warning("could not tag flow run: %s", exc)
+
+
+@task(name="decide-chunk", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE, persist_result=False)
+def decide_chunk_task(
+    shas: list[str], lo: str, hi: str | None, as_of: str, flow_run_id: str, dispatcher: str
+) -> dict[str, Any]:
+    """Decide, gate and record one account-id range; forward its new contacts."""
+    engine = ready_engine()
+    playbooks = loaded_by_sha(engine, shas)
+    stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id)
+    get_dispatcher(dispatcher).send(stats.new_contacts)
+    return stats.as_dict()
+
+
+@flow(name=FLOW_NAME, persist_result=False, log_prints=False)
+def daily_strategy_run(
+    as_of: str | None = None,
+    playbook: str | None = None,
+    chunk_size: int = 1000,
+    dispatcher: str = "outbox",
+    timezone: str = "UTC",
+) -> dict[str, Any]:
+    """One business day: every account in scope of an approved playbook, decided and recorded."""
+    logger = get_run_logger()
+    day = business_date(as_of, timezone)
+    engine = ready_engine()
+    playbooks = loaded_in_force(engine, playbook)
+    identities = [p.identity for p in playbooks]
+    run_id = _flow_run_id()
+    _tag_run(run_id, [f"playbook:{p['name']}@{p['version']}" for p in identities] + [f"business-date:{day}"])
+    parameters = {
+        "as_of": day.isoformat(),
+        "playbook": playbook,
+        "chunk_size": chunk_size,
+        "dispatcher": dispatcher,
+        "timezone": timezone,
+    }
+    from prefect.runtime import flow_run
+
+    start_run(engine, run_id, str(flow_run.name or run_id), day.isoformat(), parameters, identities)
+    jurisdictions = {j for p in playbooks for j in p.playbook.applies_to.jurisdictions}
+    total = count_accounts(engine, jurisdictions)
+    bounds = chunk_bounds(engine, jurisdictions, chunk_size)
+    logger.info("%s: %d accounts in %d chunks, playbooks %s", day, total, len(bounds), identities)
+    shas = [p.sha256 for p in playbooks]
+    summary = ChunkStats()
+    state = "FAILED"
+    try:
+        for lo, hi in bounds:
+            part = decide_chunk_task(shas, lo, hi, day.isoformat(), run_id, dispatcher)
+            summary.add(ChunkStats.from_dict(part))
+            if progress_hook is not None:
+                progress_hook(summary.accounts, total)
+        state = "COMPLETED"
+    finally:
+        result = summary.as_dict()
+        heads = finish_run(engine, run_id, state, result)
+    create_table_artifact(
+        key="daily-summary", table=summary_table(result), description=f"Daily run {day}: counts (no personal data)"
+    )
+    create_markdown_artifact(
+        key="daily-report", markdown=markdown_report(day.isoformat(), run_id, identities, result, heads)
+    )
+    return {
+        "flow_run_id": run_id,
+        "business_date": day.isoformat(),
+        "playbooks": identities,
+        "playbook_sha256": ",".join(shas),
+        **result,
+    }
