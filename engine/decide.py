@@ -160,6 +160,15 @@ class Evaluator:
         return local
 
     @staticmethod
+    def _sender(assignment: dict[str, Any]) -> str | None:
+        """Who makes the contact: the queue, or `agency:<id>` when an agency works the case
+        (the form the compliance packs use to check the approved-agency list)."""
+        queue = assignment.get("queue")
+        if assignment.get("kind") == "agency" and queue and not queue.startswith("agency:"):
+            return f"agency:{queue}"
+        return queue
+
+    @staticmethod
     def _recipient(channel: str, account: Account) -> str | None:
         if channel in PHONE_CHANNELS:
             return next((p.number for p in account.phones if p.owner == "debtor"), None)
@@ -350,7 +359,7 @@ class Evaluator:
             "text": text,
             "kind": t.kind,
             "recorded": t.recorded,
-            "by": t.by or d["assignment"].get("queue"),
+            "by": t.by or self._sender(d["assignment"]),
             "treatment": t.id,
         }
         fired.append(rid)

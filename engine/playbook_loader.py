@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from engine.condition_parser import ConditionError
 from engine.errors import InputError, Problem
-from engine.facts import Account
+from engine.facts import Account, Action
 from engine.playbook import Playbook
 from engine.rule_program import Program
 from engine.templates import TemplateSet, message_context
@@ -117,7 +117,23 @@ def _sample_account(playbook: Playbook, doc: YamlDocument) -> Account:
         raise InputError(problems) from None
 
 
-def _template_problems(playbook: Playbook, doc: YamlDocument, templates: TemplateSet, tdir: Path) -> list[Problem]:
+def _content_problems(playbook: Playbook, name: str, channel: str, kind: str, text: str, limits: Any) -> list[str]:
+    """Content rules that refuse this rendered template whatever the account: it can never pass."""
+    try:
+        from engine.compliance.gate import template_violations
+    except ImportError:
+        return []
+    action = Action(channel=channel, at=datetime(2026, 1, 15, 12, 0, tzinfo=UTC), kind=kind, text=text, template=name)
+    out = []
+    for jurisdiction in playbook.applies_to.jurisdictions:
+        for v in template_violations(jurisdiction, action, text, limits=limits):
+            out.append(f"can never pass {v.rule} ({v.citation}): {v.reason}")
+    return out
+
+
+def _template_problems(
+    playbook: Playbook, doc: YamlDocument, templates: TemplateSet, tdir: Path, limits: Any
+) -> list[Problem]:
     problems: list[Problem] = []
     sample = _sample_account(playbook, doc)
     offers = [
@@ -157,9 +173,13 @@ def _template_problems(playbook: Playbook, doc: YamlDocument, templates: Templat
                     offers=offer_list,
                     incentive=inc,
                 )
-                _, fault = templates.try_render(name, context)
+                text, fault = templates.try_render(name, context)
                 if fault:
                     problems.append(Problem(str(tdir / name), fault.line, 1, f"{fault.message} ({used_by})"))
+                    break
+                content = _content_problems(playbook, name, channel, kind, text or "", limits)
+                if content:
+                    problems.extend(Problem(str(tdir / name), 1, 1, f"{msg} ({used_by})") for msg in content)
                     break
             else:
                 continue
@@ -224,9 +244,8 @@ def load_playbook(path: str | Path) -> LoadedPlaybook:
         raise InputError(_schema_problems(doc, exc)) from None
     tdir = path.parent / playbook.templates_dir
     templates = TemplateSet(_read_templates(playbook, tdir), playbook.locale)
-    problems = _template_problems(playbook, doc, templates, tdir)
-    limits, limit_problems = _compliance_limits(playbook, doc)
-    problems += limit_problems
+    limits, problems = _compliance_limits(playbook, doc)
+    problems += _template_problems(playbook, doc, templates, tdir, limits)
     if problems:
         raise InputError(problems)
     return LoadedPlaybook(

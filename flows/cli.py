@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             if exc.name != name:
                 raise
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False, click returns a command's exit code instead of exiting.
+        rc = app(args=argv, standalone_mode=False)
     except InputError as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             print("Aborted.", file=sys.stderr)
             return 1
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 def run() -> None:
