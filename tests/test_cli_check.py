@@ -115,6 +115,13 @@ def test_missing_file_exits_2(arrears_cmd, files, tmp_path) -> None:
     assert "nope.json" in result.stderr
 
 
+def _with_limit(playbook_text: str, entry: str) -> str:
+    """Add one rule's parameters to the playbook's `compliance:` section (creating it if absent)."""
+    if "\ncompliance:\n" in playbook_text:
+        return playbook_text.replace("\ncompliance:\n", f"\ncompliance:\n  {entry}\n", 1)
+    return playbook_text + f"\ncompliance:\n  {entry}\n"
+
+
 def test_playbook_limits_tighten_the_check(arrears_cmd, files, tmp_path, root) -> None:
     pytest.importorskip("engine.playbook_loader")
     shutil.copytree(root / "playbooks", tmp_path / "pb")
@@ -123,7 +130,7 @@ def test_playbook_limits_tighten_the_check(arrears_cmd, files, tmp_path, root) -
     late = _write(tmp_path / "late.json", {**DAY_CALL, "at": "2026-05-11T21:30:00+08:00"})
     base = _run(arrears_cmd, "--account", files["account"], "--action", late, "--playbook", playbook, "--json")
     assert base.returncode == 0, base.stderr
-    playbook.write_text(text + '\ncompliance:\n  CN.CBA.QUIET_HOURS:\n    latest: "21:00"\n', "utf-8")
+    playbook.write_text(_with_limit(text, 'CN.CBA.QUIET_HOURS:\n    latest: "21:00"'), "utf-8")
     tight = _run(arrears_cmd, "--account", files["account"], "--action", late, "--playbook", playbook, "--json")
     assert tight.returncode == 1, tight.stderr
     assert json.loads(tight.stdout)["violations"][0]["rule"] == "CN.CBA.QUIET_HOURS"
@@ -134,8 +141,7 @@ def test_playbook_that_loosens_a_limit_is_bad_input(arrears_cmd, files, tmp_path
     shutil.copytree(root / "playbooks", tmp_path / "pb")
     playbook = tmp_path / "pb" / "cn-credit-card.yaml"
     playbook.write_text(
-        playbook.read_text("utf-8") + "\ncompliance:\n  CN.CBA.CONNECTED_CALLS_PER_DAY:\n    max_connected: 5\n",
-        "utf-8",
+        _with_limit(playbook.read_text("utf-8"), "CN.CBA.CONNECTED_CALLS_PER_DAY:\n    max_connected: 5"), "utf-8"
     )
     result = _run(arrears_cmd, "--account", files["account"], "--action", files["action"], "--playbook", playbook)
     assert result.returncode == 2
