@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -49,6 +48,16 @@ def _template_line(exc: BaseException, name: str) -> int:
     return found
 
 
+class _NamedLoader(DictLoader):
+    """A DictLoader that gives each template its name as file name: Jinja then maps a
+    render-time error's frames to `name` and its line, which `_template_line` reads (with
+    no file name every frame is `<template>` and every fault was reported at line 1)."""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        source, _, uptodate = super().get_source(environment, template)
+        return source, template, uptodate
+
+
 class TemplateSet:
     """The templates one playbook uses, compiled once, rendered per action."""
 
@@ -57,7 +66,7 @@ class TemplateSet:
         self.locale = locale
         self.language = locale.split("_")[0]
         self.env = SandboxedEnvironment(
-            loader=DictLoader(self.sources),
+            loader=_NamedLoader(self.sources),
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
