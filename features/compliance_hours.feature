@@ -40,3 +40,25 @@ Feature: Contact hours — the playbook schedules lawfully, the gate refuses wha
     When the playbook "uk-consumer-credit" decides at "2026-11-28T10:00:00+00:00"
     Then the "call" action was rescheduled by a rule starting with "UK.CONC.CONTACT_TIMES"
     And the "call" action is scheduled at "2026-11-28T18:00:00+00:00"
+
+  Scenario: US younger borrower gets a text with the opt-out; after opting out, an e-mail instead
+    Given an account in US with dpd 4 and balance 1500
+    And the debtor was born in 1998
+    When the playbook "us-consumer-loans" decides at "2026-11-28T10:00:00-06:00"
+    Then the segment is "digital_first"
+    And an action by "sms" of kind "reminder" is proposed
+    And every e-mail and SMS carries the opt-out text
+    Given the account has flag "opted_out_sms"
+    When the playbook decides again 6 days later
+    Then the fired rules include "path.sms_opted_out"
+    And no action by "sms" is proposed
+    And the "e-mail" action uses template "remind_email.j2"
+    And every e-mail and SMS carries the opt-out text
+
+  Scenario: UK customer who asked to be contacted in writing gets letters instead of calls
+    Given an account in UK with dpd 40 and balance 2500
+    And the account attribute "contact_preference" is "letter"
+    When the playbook "uk-consumer-credit" decides at "2026-11-28T10:00:00+00:00"
+    Then the fired rules include "path.prefers_writing"
+    And no action by "call" is proposed
+    And the "letter" action uses template "letter_followup.j2"
