@@ -7,7 +7,7 @@ silently ignored fact. Money is `Decimal`; timestamps must carry an offset.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -98,9 +98,28 @@ class Strict(BaseModel):
 
 
 class BreathingSpace(Strict):
+    """A UK Debt Respite Scheme moratorium (SI 2020/1311)."""
+
     kind: Literal["standard", "mental_health"]
     start: date
     end: date | None = None
+
+    def last_day(self, standard_days: int = 60, mental_health_extra_days: int = 30) -> date | None:
+        """The last day of the moratorium, or None while it has no known end.
+
+        Standard: 60 days from `start` (day 1 = start), shortened by an earlier `end`.
+        Mental-health crisis: the treatment (`end` = its last day) plus 30 days.
+        """
+        if self.kind == "standard":
+            natural = self.start + timedelta(days=standard_days - 1)
+            return min(natural, self.end) if self.end else natural
+        if self.end is None:
+            return None
+        return self.end + timedelta(days=mental_health_extra_days)
+
+    def covers(self, day: date) -> bool:
+        last = self.last_day()
+        return self.start <= day and (last is None or day <= last)
 
 
 class ContactPreferences(Strict):

@@ -31,10 +31,7 @@ def _age(account: Account, at: datetime) -> int | None:
 
 def _breathing_space(account: Account, at: datetime) -> bool:
     space = account.breathing_space
-    if space is None:
-        return False
-    today = at.date()
-    return space.start <= today and (space.end is None or today <= space.end)
+    return space is not None and space.covers(at.date())
 
 
 def _has_debtor_phone(account: Account, at: datetime) -> bool:

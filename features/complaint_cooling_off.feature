@@ -86,9 +86,8 @@ Feature: Complaints, cooling-off and protected customers
     And an account in UK with dpd 70 and balance 3000
     And a "mental_health" breathing space started 60 days ago and ended 10 days ago
     When the playbook "uk-consumer-credit" decides at "2026-11-28T10:00:00+00:00"
-    Then the fired rules do not include "pause.breathing_space"
-    And the "call" action was rescheduled by a rule starting with "UK.BSR.BREATHING_SPACE"
-    And the "call" action is scheduled on "2026-12-19"
+    Then the fired rules include "pause.breathing_space"
+    And no action is proposed
 
   Scenario: UK vulnerable customer — specialist team, no automated contact
     Given an account in UK with dpd 40 and balance 2500

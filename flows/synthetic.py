@@ -92,7 +92,21 @@ def accounts(n: int, seed: int = 7) -> Iterator[dict[str, Any]]:
 
 
 def history_for(acc: dict[str, Any], at: datetime, rng: random.Random) -> Iterator[dict[str, Any]]:
-    """A few past contacts: ignored SMS, refused or unanswered calls, some conversations."""
+    """A few past contacts: ignored SMS, refused or unanswered calls, some conversations.
+
+    US accounts past their first days also have the validation notice (12 CFR 1006.34) that a
+    real servicer sends with its first communication.
+    """
+    if acc["jurisdiction"] == "US" and acc["dpd"] > 5:
+        yield {
+            "account_id": acc["account_id"],
+            "at": (at - timedelta(days=min(acc["dpd"], 60) - 1)).isoformat(),
+            "channel": "letter",
+            "kind": "validation_notice",
+            "template": "validation_notice.j2",
+            "outcome": "delivered",
+            "by": "collections-ops",
+        }
     for _ in range(rng.choice((0, 0, 1, 2, 3, 4))):
         channel = rng.choice(("sms", "sms", "call", "call", "email"))
         outcome = {

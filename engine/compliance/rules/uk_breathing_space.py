@@ -45,12 +45,7 @@ class BreathingSpace(Rule):
         """The last day of the moratorium, or None if it has no known end."""
         space = ctx.account.breathing_space
         assert space is not None
-        if space.kind == "standard":
-            natural = space.start + timedelta(days=p["standard_days"] - 1)
-            return min(natural, space.end) if space.end else natural
-        if space.end is None:
-            return None
-        return space.end + timedelta(days=p["mental_health_extra_days"])
+        return space.last_day(p["standard_days"], p["mental_health_extra_days"])
 
     def evaluate(self, ctx: Context, p: Mapping[str, Any]) -> Finding | None:
         space = ctx.account.breathing_space
