@@ -1,0 +1,135 @@
+"""Event ingestion: complaints, media, emotion and regulator events → emergencies.
+
+`Correlator` is the Python API: feed events (any order within a call is fine — each batch is
+sorted by time) and it applies the plan's correlation rules through the durable_rules
+`CorrelationEngine`, keeping window state between calls for a long-running consumer.
+Tiers 2 and 3 are declared at once; Tier 1 is recorded as a *proposal* that a person
+confirms (`arrears emergency confirm ID --by USER`). An emergency already in force with the
+same tier and scope (or a pending proposal) is not declared twice.
+
+`arrears events ingest FILE.jsonl` reads one file into a fresh `Correlator`: windows span
+the file, not earlier files (events are not stored by this command).
+
+Event line: `{"event_id", "kind", "at", "account_id", "debtor_id", "collector", "agency",
+"jurisdiction", "segment", "channel", "names_lender", "source", "text"}` — `kind` and `at`
+required; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from emergency.service import declare
+from engine.durable_adapter import CorrelationEngine
+from engine.emergency_model import EmergencyRecord, EmergencyRepository
+from engine.emergency_plan import LoadedPlan
+from engine.emergency_rules import CorrelationHit, compile_rules
+from engine.emergency_scope import parse_scope
+from engine.facts import AwareDatetime
+from engine.jsonl import read_models
+
+
+class Event(BaseModel):
+    """One ingested event (JSON Lines)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_id: str | None = None
+    kind: Literal["complaint", "media", "emotion_escalation", "regulator_complaint"]
+    at: AwareDatetime
+    account_id: str | None = None
+    debtor_id: str | None = None
+    collector: str | None = None
+    agency: str | None = None
+    jurisdiction: str | None = None
+    segment: str | None = None
+    lender: str | None = None
+    channel: str | None = None
+    names_lender: bool | None = None
+    source: str | None = None
+    text: str | None = None
+
+
+class Correlator:
+    """Plan correlation rules over a stream of events, declaring or proposing emergencies."""
+
+    def __init__(self, repo: EmergencyRepository, plan: LoadedPlan, by: str = "event-correlation") -> None:
+        self.repo, self.plan, self.by = repo, plan, by
+        self.rules = {c.id: c for c in plan.plan.correlations}
+        self.engine = CorrelationEngine(compile_rules(plan.plan))
+        self._seq = 0
+
+    def _already(self, tier: int, scope: str, kind: str, at: datetime) -> EmergencyRecord | None:
+        for record in self.repo.all():
+            if record.tier != tier or record.scope != scope:
+                continue
+            if kind == "proposal" and record.kind == "proposal" and record.state(at) == "proposed":
+                return record
+            if record.kind == "declaration" and record.enforced(at):
+                return record
+        return None
+
+    def _apply(self, hit: CorrelationHit, events: dict[str, Event], at: datetime) -> dict[str, Any]:
+        rule = self.rules[hit.rule_id]
+        scope = str(parse_scope(rule.then.scope.replace("{" + str(rule.group_by) + "}", hit.subject or "")))
+        kind = "proposal" if rule.then.mode == "propose" else "declaration"
+        first, last = events[hit.event_ids[0]], events[hit.event_ids[-1]]
+        outcome = {"rule": hit.rule_id, "tier": rule.then.tier, "scope": scope, "events": list(hit.event_ids)}
+        existing = self._already(rule.then.tier, scope, kind, at)
+        if existing:
+            return {**outcome, "result": "already_in_force", "emergency_id": existing.emergency_id}
+        reason = (
+            f"{(rule.description or rule.id).rstrip('.')}: {len(hit.event_ids)} {rule.event} event(s) "
+            f"from {first.at.isoformat()} to {last.at.isoformat()} ({', '.join(hit.event_ids)})"
+        )
+        record = declare(
+            self.repo,
+            self.plan,
+            tier=rule.then.tier,
+            scope=scope,
+            reason=reason,
+            by=self.by,
+            at=at,
+            kind=kind,
+            source=f"correlation:{rule.id}",
+        )
+        result = "proposed" if kind == "proposal" else "declared"
+        return {**outcome, "result": result, "emergency_id": record.emergency_id}
+
+    def feed(self, events: Iterable[Event], at: datetime | None = None) -> list[dict[str, Any]]:
+        """Correlate a batch of events; returns what each rule hit led to."""
+        at = at or datetime.now(UTC)
+        by_id: dict[str, Event] = {}
+        ordered = []
+        for event in events:
+            self._seq += 1
+            eid = event.event_id or f"event-{self._seq}"
+            by_id[eid] = event
+            ordered.append((event.at, self._seq, eid, event))
+        ordered.sort(key=lambda item: (item[0], item[1]))
+        outcomes = []
+        for when, _, eid, event in ordered:
+            payload = event.model_dump(exclude_none=True, exclude={"at", "text", "event_id"})
+            payload.update({"event_id": eid, "t": int(when.timestamp())})
+            for hit in self.engine.feed(payload):
+                outcomes.append(self._apply(hit, by_id, at))
+        return outcomes
+
+
+def read_events(path: str | Path) -> list[Event]:
+    """Every event of a JSONL file; a bad line is an `InputError` naming file, line and field."""
+    events = []
+    for lineno, event in read_models(path, Event):
+        events.append(event if event.event_id else event.model_copy(update={"event_id": f"{Path(path).name}:{lineno}"}))
+    return events
+
+
+def ingest_file(repo: EmergencyRepository, plan: LoadedPlan, path: str | Path) -> list[dict[str, Any]]:
+    """`arrears events ingest`: validate the whole file first, then correlate it."""
+    events = read_events(path)
+    return Correlator(repo, plan).feed(events)

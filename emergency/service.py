@@ -1,0 +1,157 @@
+"""Declaring, confirming and standing down emergencies: the rules of authority.
+
+Every function validates fully before it writes, so bad input (unknown tier, malformed
+scope, unknown id, too few people) is an `InputError` (exit 2) and nothing is recorded.
+The record carries a snapshot of the plan's tier, so what is enforced is what was declared.
+People are compared case-insensitively after trimming: `--by Alice --by alice` is one person.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from engine.emergency_model import EmergencyRecord, EmergencyRepository, Kind, StandDownRecord, new_id
+from engine.emergency_plan import LoadedPlan, parse_duration
+from engine.emergency_scope import parse_scope
+from engine.errors import InputError
+
+
+def _tier(tier: int | str) -> int:
+    try:
+        value = int(tier)
+    except (TypeError, ValueError):
+        value = 0
+    if value not in (1, 2, 3):
+        raise InputError.at("--tier", 0, 0, f"tier must be 1, 2 or 3, got {tier!r}")
+    return value
+
+
+def _person(by: str, option: str = "--by") -> str:
+    if not isinstance(by, str) or not by.strip():
+        raise InputError.at(option, 0, 0, "a person is required (who is doing this)")
+    return by.strip()
+
+
+def _text(value: str, option: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError.at(option, 0, 0, "must not be empty")
+    return value.strip()
+
+
+def make_record(
+    plan: LoadedPlan,
+    *,
+    tier: int | str,
+    scope: str | None,
+    reason: str,
+    by: str,
+    at: datetime | None = None,
+    kind: Kind = "declaration",
+    source: str = "manual",
+    proposal_id: str | None = None,
+) -> EmergencyRecord:
+    """A validated record (not yet stored) with the plan tier's snapshot."""
+    n = _tier(tier)
+    t = plan.tier(n)
+    parsed = parse_scope(scope) if scope is not None else parse_scope(t.default_scope)
+    at = at or datetime.now(UTC)
+    prefix = {"declaration": "EM", "proposal": "PR", "drill": "DR"}[kind]
+    return EmergencyRecord(
+        emergency_id=new_id(prefix, at),
+        tier=n,
+        scope=str(parsed),
+        reason=_text(reason, "--reason"),
+        declared_by=_person(by),
+        declared_at=at,
+        kind=kind,
+        source=source,
+        plan=plan.file_name,
+        plan_sha256=plan.sha256,
+        suspend=t.suspend.model_dump(mode="json"),
+        reassign=t.reassign.model_dump(mode="json") if t.reassign else None,
+        cooling_off_seconds=int(parse_duration(t.cooling_off).total_seconds()),
+        proposal_id=proposal_id,
+    )
+
+
+def declare(repo: EmergencyRepository, plan: LoadedPlan, **kwargs: object) -> EmergencyRecord:
+    """Declare (or, with `kind="proposal"`/`"drill"`, propose or drill) and commit at once."""
+    record = make_record(plan, **kwargs)  # type: ignore[arg-type]
+    repo.add(record)
+    return record
+
+
+def _known(repo: EmergencyRepository, emergency_id: str) -> EmergencyRecord:
+    record = repo.get(emergency_id.strip()) if isinstance(emergency_id, str) else None
+    if record is None:
+        raise InputError.at("ID", 0, 0, f"unknown emergency id {emergency_id!r} (see `arrears emergency status`)")
+    return record
+
+
+def confirm(
+    repo: EmergencyRepository, plan: LoadedPlan, proposal_id: str, by: str, at: datetime | None = None
+) -> EmergencyRecord:
+    """Turn a Tier 1 proposal (raised by event correlation) into a declaration."""
+    proposal = _known(repo, proposal_id)
+    if proposal.kind != "proposal":
+        raise InputError.at("ID", 0, 0, f"{proposal_id} is a {proposal.kind}, not a proposal: nothing to confirm")
+    if proposal.confirmed_as:
+        raise InputError.at("ID", 0, 0, f"proposal {proposal_id} was already confirmed as {proposal.confirmed_as}")
+    record = make_record(
+        plan,
+        tier=proposal.tier,
+        scope=proposal.scope,
+        reason=f"{proposal.reason} (confirmed proposal {proposal.emergency_id})",
+        by=by,
+        at=at,
+        source=proposal.source,
+        proposal_id=proposal.emergency_id,
+    )
+    repo.confirm(proposal.emergency_id, record)
+    return record
+
+
+def distinct_people(people: list[str]) -> list[str]:
+    """The distinct people among `people`, first spelling kept (`Alice` and ` alice` are one)."""
+    seen: dict[str, str] = {}
+    for person in people:
+        name = _person(person)
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def stand_down(
+    repo: EmergencyRepository,
+    plan: LoadedPlan,
+    emergency_id: str,
+    by: list[str],
+    reason: str,
+    at: datetime | None = None,
+) -> EmergencyRecord:
+    """Stand an emergency down under the plan's authority rules (Tier 1: two distinct people)."""
+    record = _known(repo, emergency_id)
+    if record.kind != "declaration":
+        raise InputError.at("ID", 0, 0, f"{emergency_id} is a {record.kind}: only declarations are stood down")
+    if record.stand_down is not None:
+        raise InputError.at("ID", 0, 0, f"emergency {emergency_id} was already stood down")
+    people = distinct_people(by or [])
+    rule = plan.tier(record.tier).stand_down
+    needed = max(rule.people, 2 if record.tier == 1 else 1)
+    if len(people) < needed:
+        given = ", ".join(people) or "nobody"
+        raise InputError.at(
+            "--by",
+            0,
+            0,
+            f"tier {record.tier} stand-down needs {needed} distinct people (--by A --by B); got {len(people)}: {given}"
+            + (" (the same person twice is one person)" if len(by) > len(people) else ""),
+        )
+    if rule.allowed is not None:
+        allowed = {a.casefold() for a in rule.allowed}
+        refused = [p for p in people if p.casefold() not in allowed]
+        if refused:
+            raise InputError.at("--by", 0, 0, f"not allowed to stand down tier {record.tier}: {', '.join(refused)}")
+    repo.record_stand_down(
+        record.emergency_id, StandDownRecord(tuple(people), _text(reason, "--reason"), at or datetime.now(UTC))
+    )
+    return repo.get(record.emergency_id)  # type: ignore[return-value]

@@ -1,0 +1,52 @@
+"""The emergency layer's own tables, beside the store's chained `emergencies` rows.
+
+`emergency_details` holds every emergency-like record — declarations (whose evidence row is
+the store's hash-chained `emergencies` table), Tier 1 proposals awaiting confirmation, and
+drills — with the plan snapshot enforcement needs (suspension, reassignment, cooling-off).
+`emergency_notices` is the internal notices outbox: rendered notices to roles, with their
+acknowledgement deadline and state. Both are working tables; every change to them is also
+written to the chained audit log (`EMERGENCY_*` events), which is the tamper-evident record.
+Created by migration `0002_emergency`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engine.store.models import Base
+
+
+class EmergencyDetail(Base):
+    __tablename__ = "emergency_details"
+    emergency_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    tier: Mapped[int] = mapped_column(Integer)
+    scope: Mapped[str] = mapped_column(String(256))
+    reason: Mapped[str] = mapped_column(Text)
+    declared_by: Mapped[str] = mapped_column(String(128))
+    declared_at: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(128))
+    plan: Mapped[str] = mapped_column(String(256))
+    plan_sha256: Mapped[str] = mapped_column(String(64))
+    snapshot: Mapped[str] = mapped_column(Text)  # JSON: suspend, reassign, cooling_off_seconds
+    proposal_id: Mapped[str | None] = mapped_column(String(64))
+    confirmed_as: Mapped[str | None] = mapped_column(String(64))
+
+
+class EmergencyNoticeRow(Base):
+    __tablename__ = "emergency_notices"
+    notice_id: Mapped[str] = mapped_column(String(96), primary_key=True)
+    emergency_id: Mapped[str] = mapped_column(String(64), index=True)
+    notice: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(256))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    drill: Mapped[int] = mapped_column(Integer)
+    filed_at: Mapped[str] = mapped_column(String(40))
+    ack_due: Mapped[str] = mapped_column(String(40), index=True)
+    escalate_to: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(128))
+    acknowledged_at: Mapped[str | None] = mapped_column(String(40))
+    escalated_at: Mapped[str | None] = mapped_column(String(40))
