@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "flows.commands.run",
     "flows.commands.audit",
     "flows.commands.serve",
+    "flows.commands.emergency",
 )
 
 

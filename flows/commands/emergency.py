@@ -1,0 +1,234 @@
+"""`arrears emergency …` and `arrears events ingest`: the three-tier emergency response.
+
+Contract (`../shared/contracts.md`): `declare --tier 1|2|3 --scope SCOPE --reason TEXT --by
+USER [--json]` prints `{"emergency_id", ...}`; `stand-down ID --by USER [--by USER2] --reason
+TEXT` (Tier 1: two distinct people); `status --json` prints `[{"emergency_id", "tier",
+"scope", "declared_by", "declared_at", "state"}]`. Bad input exits 2 before anything is
+written. The declaration commits first — enforcement starts at that commit — and only then
+does the response (notices, tasks) run: as the Prefect flow `emergency-response` by default,
+or in-process with `--response inline` (`ARREARS_EMERGENCY_RESPONSE`), or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from engine.errors import InputError
+from flows.app import app
+
+emergency_app = typer.Typer(help="Three-tier emergency response: declare, stand down, status.", no_args_is_help=True)
+events_app = typer.Typer(help="Ingest complaint, media, emotion and regulator events.", no_args_is_help=True)
+app.add_typer(emergency_app, name="emergency")
+app.add_typer(events_app, name="events")
+
+PLAN_HELP = "the emergency plan (default: $ARREARS_EMERGENCY_PLAN or playbooks/emergency.yaml)"
+RESPONSE_HELP = "run the response as the Prefect flow (`flow`), in this process (`inline`), or not (`none`)"
+
+
+def _plan(path: Path | None) -> Any:
+    from engine.emergency_plan import DEFAULT_PLAN, cached_plan
+
+    return cached_plan(str(path or os.environ.get("ARREARS_EMERGENCY_PLAN") or DEFAULT_PLAN))
+
+
+def _repo() -> Any:
+    from engine.emergency_store import SqlEmergencyRepository
+    from engine.store.db import ready_engine
+
+    return SqlEmergencyRepository(ready_engine())
+
+
+def _mode(value: str | None) -> str:
+    mode = value or os.environ.get("ARREARS_EMERGENCY_RESPONSE") or "flow"
+    if mode not in ("flow", "inline", "none"):
+        raise InputError.at("--response", 0, 0, f"must be flow, inline or none, got {mode!r}")
+    return mode
+
+
+def respond(record: Any, plan_path: Path | None, mode: str) -> dict[str, Any] | None:
+    """Run the response to a committed declaration (or drill) in the chosen mode."""
+    if mode == "none":
+        return None
+    if mode == "flow":
+        from flows.emergency import emergency_response
+
+        return emergency_response(emergency_id=record.emergency_id, plan=str(plan_path or ""))
+    from emergency.response import run_response
+
+    return run_response(_repo(), _plan(plan_path), record)
+
+
+def _echo(data: Any, as_json: bool, human: str) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, default=str) if as_json else human)
+
+
+@emergency_app.command("declare")
+def declare_command(
+    tier: str = typer.Option(..., "--tier", help="1 (all/jurisdiction), 2 (segment, collector…), 3 (account)"),
+    scope: str = typer.Option(..., "--scope", help="all | KEY=VALUE[,KEY=VALUE…], e.g. collector=c7"),
+    reason: str = typer.Option(..., "--reason", help="why (recorded in the audit chain)"),
+    by: str = typer.Option(..., "--by", help="who declares"),
+    json_output: bool = typer.Option(False, "--json", help="print the emergency as JSON"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+    response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
+) -> None:
+    """Declare an emergency: every action in scope is blocked from the moment it commits."""
+    from emergency.service import declare
+
+    mode = _mode(response)
+    loaded = _plan(plan)
+    record = declare(_repo(), loaded, tier=tier, scope=scope, reason=reason, by=by)
+    summary = respond(record, plan, mode)
+    out = {**record.status_json(), "response": summary}
+    _echo(out, json_output, f"declared {record.emergency_id}: tier {record.tier}, scope {record.scope}")
+
+
+@emergency_app.command("drill")
+def drill_command(
+    tier: str = typer.Option(..., "--tier", help="the tier to rehearse"),
+    scope: str | None = typer.Option(None, "--scope", help="default: the tier's default scope"),
+    reason: str = typer.Option("emergency drill", "--reason"),
+    by: str = typer.Option("drill", "--by", help="who runs the drill"),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+    response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
+) -> None:
+    """Run the whole response for a tier without suspending anything (labelled DRILL)."""
+    from emergency.service import declare
+
+    mode = _mode(response)
+    loaded = _plan(plan)
+    record = declare(_repo(), loaded, tier=tier, scope=scope, reason=reason, by=by, kind="drill")
+    summary = respond(record, plan, "inline" if mode == "none" else mode)
+    out = {**record.status_json(), "drill": True, "response": summary}
+    _echo(out, json_output, f"DRILL {record.emergency_id}: tier {record.tier}, scope {record.scope}; nothing suspended")
+
+
+@emergency_app.command("stand-down")
+def stand_down_command(
+    emergency_id: str = typer.Argument(..., metavar="ID"),
+    by: list[str] = typer.Option(..., "--by", help="who stands it down (Tier 1: give two distinct people)"),
+    reason: str = typer.Option(..., "--reason"),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+) -> None:
+    """Stand an emergency down; other emergencies stay in force."""
+    from emergency.service import stand_down
+
+    record = stand_down(_repo(), _plan(plan), emergency_id, by, reason)
+    _echo(record.status_json(), json_output, f"{record.emergency_id}: {record.state()}")
+
+
+@emergency_app.command("confirm")
+def confirm_command(
+    proposal_id: str = typer.Argument(..., metavar="ID"),
+    by: str = typer.Option(..., "--by"),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+    response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
+) -> None:
+    """Confirm a Tier 1 proposal raised by event correlation: it becomes a declaration."""
+    from emergency.service import confirm
+
+    mode = _mode(response)
+    record = confirm(_repo(), _plan(plan), proposal_id, by)
+    summary = respond(record, plan, mode)
+    out = {**record.status_json(), "response": summary}
+    human = f"confirmed {proposal_id} as {record.emergency_id}: tier {record.tier}, scope {record.scope}"
+    _echo(out, json_output, human)
+
+
+@emergency_app.command("status")
+def status_command(
+    json_output: bool = typer.Option(False, "--json"),
+    all_records: bool = typer.Option(False, "--all", help="also stood-down ones, proposals and drills"),
+) -> None:
+    """Emergencies in force (and pending proposals); `--all` for the whole history."""
+    rows = [r.status_json() for r in _repo().all()]
+    if not all_records:
+        rows = [r for r in rows if r["state"] in ("active", "cooling_off", "proposed")]
+    human = "\n".join(
+        f"{r['emergency_id']}  tier {r['tier']}  {r['state']:<11} {r['scope']}  "
+        f"by {r['declared_by']} at {r['declared_at']}"
+        for r in rows
+    )
+    _echo(rows, json_output, human or "no emergency in force")
+
+
+@emergency_app.command("notices")
+def notices_command(
+    emergency_id: str | None = typer.Argument(None, metavar="[ID]"),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """The internal notices outbox (with acknowledgement state)."""
+    rows = []
+    for n in _repo().notices(emergency_id):
+        rows.append(
+            {
+                "notice_id": n.notice_id,
+                "emergency_id": n.emergency_id,
+                "role": n.role,
+                "address": n.address,
+                "title": n.title,
+                "drill": n.drill,
+                "ack_due": n.ack_due.isoformat(),
+                "acknowledged_by": n.acknowledged_by,
+                "escalated_at": n.escalated_at.isoformat() if n.escalated_at else None,
+                "body": n.body,
+            }
+        )
+    human = "\n".join(f"{r['notice_id']}  {r['role']}  due {r['ack_due']}  ack {r['acknowledged_by']}" for r in rows)
+    _echo(rows, json_output, human or "no notices")
+
+
+@emergency_app.command("acknowledge")
+def acknowledge_command(
+    notice_id: str = typer.Argument(..., metavar="NOTICE_ID"),
+    by: str = typer.Option(..., "--by"),
+) -> None:
+    """Acknowledge a notice (recorded in the audit chain)."""
+    from datetime import UTC, datetime
+
+    repo = _repo()
+    if not any(n.notice_id == notice_id for n in repo.notices()):
+        raise InputError.at("NOTICE_ID", 0, 0, f"unknown notice {notice_id!r} (see `arrears emergency notices`)")
+    if not by.strip():
+        raise InputError.at("--by", 0, 0, "a person is required")
+    repo.acknowledge(notice_id, by.strip(), datetime.now(UTC))
+    typer.echo(f"acknowledged {notice_id}")
+
+
+@emergency_app.command("escalate")
+def escalate_command(plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP)) -> None:
+    """Escalate every notice left unacknowledged past its deadline (the response flow does this too)."""
+    from emergency.response import escalate_overdue
+
+    done = escalate_overdue(_repo(), _plan(plan))
+    typer.echo(f"escalated {len(done)} notice(s)")
+
+
+@events_app.command("ingest")
+def ingest_command(
+    file: Path = typer.Argument(..., metavar="FILE.jsonl"),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+    response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
+) -> None:
+    """Correlate events with the plan's rules: Tiers 2–3 are declared, Tier 1 is proposed."""
+    from emergency.events import ingest_file
+
+    mode = _mode(response)
+    repo = _repo()
+    outcomes = ingest_file(repo, _plan(plan), file)
+    for outcome in outcomes:
+        if outcome["result"] == "declared":
+            outcome["response"] = respond(repo.get(outcome["emergency_id"]), plan, mode)
+    human = "\n".join(
+        f"{o['rule']}: {o['result']} {o['emergency_id']} (tier {o['tier']}, {o['scope']})" for o in outcomes
+    )
+    _echo(outcomes, json_output, human or "no rule fired")
