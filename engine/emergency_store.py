@@ -232,3 +232,46 @@ class SqlEmergencyRepository:
             writer = ChainWriter(conn, ["audit_log"])
             log_event(writer, actor, event, subject, details)
             writer.close()
+
+
+def configured_repository() -> SqlEmergencyRepository | None:
+    """The configured database's repository, or None when there is no database to consult
+    (no `ARREARS_DATABASE_URL` and no default SQLite file yet, or no emergency tables).
+
+    `arrears check` must not create a database as a side effect, so it asks this instead of
+    `ready_engine()`.
+    """
+    import os
+    from pathlib import Path
+
+    from sqlalchemy import inspect
+
+    from engine.store.db import get_engine
+    from engine.store.settings import database_url
+
+    url = database_url()
+    explicit = bool(os.environ.get("ARREARS_DATABASE_URL"))
+    if not explicit and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    engine = get_engine(url)
+    if not inspect(engine).has_table(EmergencyDetail.__tablename__):
+        return None
+    return SqlEmergencyRepository(engine)
+
+
+def apply_to_verdict(verdict: dict[str, Any], account: Any, action: Any, at: datetime | None = None) -> dict[str, Any]:
+    """A compliance verdict with the configured database's active emergencies applied.
+
+    Emergency violations are appended (strictest tier first); an emergency is not
+    time-bound, so a blocked verdict's `next_allowed_at` becomes null.
+    """
+    from engine.emergency_enforce import active_emergency_violations
+
+    repo = configured_repository()
+    if repo is None:
+        return verdict
+    context = {"segment": (getattr(account, "attributes", None) or {}).get("segment")}
+    found = active_emergency_violations(repo, account, context, action, at)
+    if not found:
+        return verdict
+    return {**verdict, "allowed": False, "violations": [*verdict["violations"], *found], "next_allowed_at": None}

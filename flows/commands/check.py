@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from engine.emergency_store import apply_to_verdict
 from engine.facts import Account, Action, HistoryEntry
 from engine.jsonl import read_json_file, read_models
 from flows.app import app
@@ -58,6 +59,7 @@ def check_command(
     entries = [entry for _, entry in read_models(history, HistoryEntry)] if history else []
     limits = _playbook_limits(playbook) if playbook else None
     verdict = check(facts, entries, proposed, limits=limits).to_json()
+    verdict = apply_to_verdict(verdict, facts, proposed)  # the configured database's emergencies
     typer.echo(json.dumps(verdict, ensure_ascii=False) if json_output else _human(verdict))
     if not verdict["allowed"]:
         # SystemExit, not typer.Exit: flows.cli runs click with standalone_mode=False, where
