@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 
 from engine.decide import Evaluator
 from engine.decide_stream import dumps
+from engine.emergency_dispatch import hold_for_emergencies
 from engine.facts import Account, HistoryEntry
 from engine.gate_adapter import default_gate
 from engine.playbook_loader import LoadedPlaybook
@@ -251,6 +252,7 @@ def record_chunk(
         try:
             with engine.begin() as conn:
                 writer = ChainWriter(conn, ["decisions", "outbox_contacts"])
+                contacts = hold_for_emergencies(conn, decided, decision_rows, contacts, stats)  # issue 5
                 writer.append("decisions", decision_rows)
                 keys = [c["idempotency_key"] for c in contacts]
                 taken: set[str] = set()
