@@ -32,11 +32,12 @@ def rule_entries(playbook: Playbook) -> list[tuple[str, str]]:
     for stage in playbook.stages:
         out.append((f"stage.{stage.id}", stage.when))
         out += [(f"assign.{r.id}", r.when) for r in stage.assign_rules]
-        for t in stage.treatments:
-            out.append((f"treatment.{t.id}", t.when))
-            if isinstance(t.channel, list):
-                out += [(f"channel.{t.id}.{i}", c.when) for i, c in enumerate(t.channel)]
         out += [(f"offer.{o.id}", o.when) for o in stage.offers]
+        out += [(f"task.{t.id}", t.when) for t in stage.tasks]
+    for t in playbook.all_treatments():
+        out.append((f"treatment.{t.id}", t.when))
+        if isinstance(t.channel, list):
+            out += [(f"channel.{t.id}.{i}", c.when) for i, c in enumerate(t.channel)]
     out += [(f"path.{p.id}", p.when) for p in playbook.contact_path]
     if playbook.lost_contact:
         out.append(("lost_contact", playbook.lost_contact.when))

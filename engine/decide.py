@@ -247,13 +247,15 @@ class Evaluator:
                 why.append(f"cooling-off for {pause.cooling_off_days} days, until {until}")
 
         lost = pb.lost_contact is not None and "lost_contact" in hits
+        tasks = list(stage.tasks)
         if lost and pb.lost_contact:
             fire("lost_contact", f"contact lost: {self._why('lost_contact', values)}")
-            for task in pb.lost_contact.tasks:
-                if f"task.{task.id}" in hits:
-                    fired.append(f"task.{task.id}")
-                    d["tasks"].append({"id": task.id, "kind": task.kind, "provider": task.provider})
-                    why.append(f"task {task.id}: {task.kind} by {task.provider}")
+            tasks += pb.lost_contact.tasks
+        for task in tasks:
+            if f"task.{task.id}" in hits:
+                fired.append(f"task.{task.id}")
+                d["tasks"].append({"id": task.id, "kind": task.kind, "provider": task.provider})
+                why.append(f"task {task.id}: {task.kind} by {task.provider}")
 
         offers = [o for o in stage.offers if f"offer.{o.id}" in hits]
         for o in offers:
@@ -264,9 +266,15 @@ class Evaluator:
             fire(f"incentive.{i.id}", f"incentive {i.id}: {i.description}")
         d["incentives"] = [i.model_dump(mode="json", exclude={"when"}) for i in incentives]
 
-        switches = [p for p in pb.contact_path if f"path.{p.id}" in hits]
-        for treatment in stage.treatments:
+        switches = [
+            p for p in pb.contact_path if f"path.{p.id}" in hits and (p.stages is None or stage.id in p.stages)
+        ]
+        for treatment in [*stage.treatments, *pb.treatments]:
             self._treatment(treatment, stage, account, history, at, values, hits, d, pause, lost, switches)
+        if pause:
+            # The pause's own contacts (e.g. a closure notice) are what the pause is for.
+            for treatment in pause.treatments:
+                self._treatment(treatment, stage, account, history, at, values, hits, d, None, lost, switches)
         return d
 
     def _assignment(self, stage: Stage, hits: frozenset[str], values: Sequence[Any], fire: Any) -> dict[str, Any]:

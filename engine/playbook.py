@@ -107,6 +107,10 @@ class Pause(Model):
     cooling_off_days: int = Field(default=0, ge=0)
     assign: Assignment | None = None
     allow_kinds: list[ActionKind] = Field(default_factory=list, description="action kinds still sent during the pause")
+    treatments: list[Treatment] = Field(
+        default_factory=list,
+        description="contacts the pause itself makes (e.g. a closure notice after a cease request)",
+    )
 
 
 class ChannelChoice(Model):
@@ -189,6 +193,7 @@ class Stage(Model):
     assign_rules: list[AssignRule] = Field(default_factory=list)
     treatments: list[Treatment] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list, description="work items opened while in this stage")
 
 
 class PathRule(Model):
@@ -200,6 +205,7 @@ class PathRule(Model):
     from_channel: Channel
     to_channel: Channel
     template: str | None = Field(default=None, description="template for the new channel")
+    stages: list[StageName] | None = Field(default=None, description="only in these stages (null: every stage)")
 
 
 class Task(Model):
@@ -239,12 +245,24 @@ class Playbook(Model):
     fraud: Fraud | None = None
     pauses: list[Pause] = Field(default_factory=list)
     stages: list[Stage] = Field(min_length=1)
+    treatments: list[Treatment] = Field(
+        default_factory=list,
+        description="treatments that apply in every stage (e.g. statutory notices), after the stage's own",
+    )
     contact_path: list[PathRule] = Field(default_factory=list)
     lost_contact: LostContact | None = None
     incentives: list[Incentive] = Field(default_factory=list)
     compliance: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="tightening of compliance rule parameters, by rule id"
     )
+
+    def all_treatments(self) -> list[Treatment]:
+        """Every treatment: the stages', the playbook-wide ones, and the pauses'."""
+        return (
+            [t for s in self.stages for t in s.treatments]
+            + list(self.treatments)
+            + [t for p in self.pauses for t in p.treatments]
+        )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Playbook:
@@ -262,10 +280,11 @@ class Playbook(Model):
         dupes("pause", [p.id for p in self.pauses])
         dupes("path rule", [p.id for p in self.contact_path])
         dupes("incentive", [i.id for i in self.incentives])
-        dupes("treatment", [t.id for s in self.stages for t in s.treatments])
+        dupes("treatment", [t.id for t in self.all_treatments()])
         dupes("offer", [o.id for s in self.stages for o in s.offers])
         dupes("assign rule", [r.id for s in self.stages for r in s.assign_rules])
-        dupes("task", [t.id for t in self.lost_contact.tasks] if self.lost_contact else [])
+        lost_tasks = self.lost_contact.tasks if self.lost_contact else []
+        dupes("task", [t.id for s in self.stages for t in s.tasks] + [t.id for t in lost_tasks])
         order = [STAGES.index(s.id) for s in self.stages]
         if order != sorted(order):
             raise ValueError("stages must follow the method's order: " + " → ".join(STAGES))

@@ -77,17 +77,16 @@ def _schema_problems(doc: YamlDocument, error: ValidationError) -> list[Problem]
 def _template_names(playbook: Playbook) -> dict[str, list[tuple[str, str, str]]]:
     """template → [(used by, channel, kind)] for every template the playbook names."""
     uses: dict[str, list[tuple[str, str, str]]] = {}
-    for stage in playbook.stages:
-        for t in stage.treatments:
-            channels = [t.channel] if isinstance(t.channel, str) else [c.use for c in t.channel]
-            uses.setdefault(t.template, []).extend((f"treatment {t.id}", ch, t.kind) for ch in channels)
-            if isinstance(t.channel, list):
-                for c in t.channel:
-                    if c.template:
-                        uses.setdefault(c.template, []).append((f"treatment {t.id}", c.use, t.kind))
-            for rule in playbook.contact_path:
-                if rule.template and rule.from_channel in channels:
-                    uses.setdefault(rule.template, []).append((f"path {rule.id}", rule.to_channel, t.kind))
+    for t in playbook.all_treatments():
+        channels = [t.channel] if isinstance(t.channel, str) else [c.use for c in t.channel]
+        uses.setdefault(t.template, []).extend((f"treatment {t.id}", ch, t.kind) for ch in channels)
+        if isinstance(t.channel, list):
+            for c in t.channel:
+                if c.template:
+                    uses.setdefault(c.template, []).append((f"treatment {t.id}", c.use, t.kind))
+        for rule in playbook.contact_path:
+            if rule.template and rule.from_channel in channels:
+                uses.setdefault(rule.template, []).append((f"path {rule.id}", rule.to_channel, t.kind))
     for rule in playbook.contact_path:
         if rule.template:
             uses.setdefault(rule.template, [])

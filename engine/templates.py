@@ -131,6 +131,7 @@ def message_context(
             "currency": account.currency,
             "dpd": account.dpd,
             "product": account.product,
+            "attributes": account.attributes,
         },
         "debtor": {"name": name or DEFAULT_NAME.get(language, "Customer")},
         "lender": lender,
