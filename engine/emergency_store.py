@@ -32,7 +32,7 @@ from engine.emergency_tables import EmergencyDetail, EmergencyNoticeRow
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc
-from engine.store.models import EmergencyStandDown
+from engine.store.models import ChainHead, EmergencyStandDown
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -136,7 +136,13 @@ class SqlEmergencyRepository:
                 ],
             )
         conn.execute(insert(EmergencyDetail.__table__), [_detail_row(record)])
-        log_event(writer, record.declared_by, EVENTS[record.kind], record.emergency_id, declaration_details(record))
+        details = declaration_details(record)
+        # the last outbox contact written before this commit: every later one must be out of scope
+        heads = ChainHead.__table__
+        details["outbox_seq_at_commit"] = conn.execute(
+            select(heads.c.seq).where(heads.c.chain == "outbox_contacts")
+        ).scalar_one_or_none()
+        log_event(writer, record.declared_by, EVENTS[record.kind], record.emergency_id, details)
 
     def add(self, record: EmergencyRecord) -> None:
         with self.engine.begin() as conn:

@@ -1,0 +1,119 @@
+"""`arrears emergency …`, `arrears events ingest` and `arrears check` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def run(arrears_cmd, tmp_path: Path):
+    env = {
+        **os.environ,
+        "ARREARS_HOME": str(tmp_path / "home"),
+        "ARREARS_EMERGENCY_RESPONSE": "inline",
+    }
+    env.pop("ARREARS_DATABASE_URL", None)
+
+    def _run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*arrears_cmd, *args], capture_output=True, text=True, timeout=120, env=env)
+
+    return _run
+
+
+def _json(proc: subprocess.CompletedProcess[str]):
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_declare_status_stand_down(run) -> None:
+    t2 = _json(run("emergency", "declare", "--tier", "2", "--scope", "collector=c7", "--reason", "complaints",
+                   "--by", "alice", "--json"))
+    t1 = _json(run("emergency", "declare", "--tier", "1", "--scope", "jurisdiction=us", "--reason", "media",
+                   "--by", "bob", "--json"))
+    assert t1["scope"] == "jurisdiction=US" and t2["response"]["notices"]
+    status = _json(run("emergency", "status", "--json"))
+    assert [(s["emergency_id"], s["tier"], s["state"]) for s in status] == [
+        (t2["emergency_id"], 2, "active"),
+        (t1["emergency_id"], 1, "active"),
+    ]
+    assert set(status[0]) >= {"emergency_id", "tier", "scope", "declared_by", "declared_at", "state"}
+
+    same = run("emergency", "stand-down", t1["emergency_id"], "--by", "bob", "--by", "BOB", "--reason", "ok")
+    assert same.returncode == 2
+    assert "needs 2 distinct people" in same.stderr and "same person twice is one person" in same.stderr
+    assert _json(run("emergency", "stand-down", t1["emergency_id"], "--by", "bob", "--by", "carol",
+                     "--reason", "retracted", "--json"))["state"] == "stood_down"
+    status = _json(run("emergency", "status", "--json"))
+    assert [s["emergency_id"] for s in status] == [t2["emergency_id"]]  # the other stays
+    assert run("audit", "verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["declare", "--tier", "4", "--scope", "all", "--reason", "r", "--by", "a"], "tier must be 1, 2 or 3"),
+        (["declare", "--tier", "2", "--scope", "region=n", "--reason", "r", "--by", "a"], "unknown key 'region'"),
+        (["declare", "--tier", "2", "--scope", "collector", "--reason", "r", "--by", "a"], "is not KEY=VALUE"),
+        (["stand-down", "EM-20260101-deadbeef", "--by", "a", "--reason", "r"], "unknown emergency id"),
+        (["confirm", "PR-nope", "--by", "a"], "unknown emergency id"),
+    ],
+)
+def test_bad_input_exits_2(run, args, fragment) -> None:
+    proc = run("emergency", *args)
+    assert proc.returncode == 2, proc.stdout
+    assert fragment in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_check_applies_emergencies(run, tmp_path: Path) -> None:
+    account = tmp_path / "acc.json"
+    account.write_text(json.dumps({"account_id": "A1", "debtor_id": "D1", "jurisdiction": "CN",
+                                   "balance": "8000.00", "dpd": 20, "timezone": "Asia/Shanghai"}))
+    action = tmp_path / "act.json"
+    action.write_text(json.dumps({"channel": "call", "at": "2026-05-11T10:00:00+08:00", "recorded": True}))
+    assert _json(run("check", "--account", str(account), "--action", str(action), "--json"))["allowed"] is True
+    em = _json(run("emergency", "declare", "--tier", "3", "--scope", "debtor=D1", "--reason", "agitated",
+                   "--by", "alice", "--json"))
+    proc = run("check", "--account", str(account), "--action", str(action), "--json")
+    assert proc.returncode == 1
+    verdict = json.loads(proc.stdout)
+    assert verdict["allowed"] is False and verdict["next_allowed_at"] is None
+    assert verdict["violations"][-1]["rule"] == "EMERGENCY.TIER3"
+    assert em["emergency_id"] in verdict["violations"][-1]["reason"]
+
+
+def test_events_ingest_and_confirm(run, tmp_path: Path) -> None:
+    lines = [
+        {"event_id": "c1", "kind": "complaint", "at": "2026-11-01T09:00:00+00:00", "collector": "c7"},
+        {"event_id": "c2", "kind": "complaint", "at": "2026-11-01T20:00:00+00:00", "collector": "c7"},
+        {"event_id": "c3", "kind": "complaint", "at": "2026-11-02T08:00:00+00:00", "collector": "c7"},
+        {"event_id": "m1", "kind": "media", "at": "2026-11-02T08:30:00+00:00", "names_lender": True},
+    ]
+    events = tmp_path / "events.jsonl"
+    events.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    outcomes = _json(run("events", "ingest", str(events), "--json"))
+    assert [(o["tier"], o["scope"], o["result"]) for o in outcomes] == [
+        (2, "collector=c7", "declared"),
+        (1, "all", "proposed"),
+    ]
+    proposal = outcomes[1]["emergency_id"]
+    confirmed = _json(run("emergency", "confirm", proposal, "--by", "ops.lead", "--json"))
+    assert confirmed["tier"] == 1 and confirmed["state"] == "active" and confirmed["proposal_id"] == proposal
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"kind": "complaint", "at": "2026-11-01T09:00:00+00:00", "colector": "c7"}\n')
+    proc = run("events", "ingest", str(bad))
+    assert proc.returncode == 2 and "bad.jsonl:1" in proc.stderr
+
+
+def test_drill(run) -> None:
+    drill = _json(run("emergency", "drill", "--tier", "1", "--json"))
+    assert drill["drill"] is True and drill["state"] == "drill"
+    assert drill["response"]["suspended"] == "nothing (drill)" and len(drill["response"]["notices"]) == 3
+    assert _json(run("emergency", "status", "--json")) == []
+    notices = _json(run("emergency", "notices", drill["emergency_id"], "--json"))
+    assert all(n["drill"] and n["title"].startswith("[DRILL]") for n in notices)

@@ -1,0 +1,102 @@
+"""Event correlation through durable_rules: windows, proposals, the session limit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from emergency.events import Correlator, Event
+from engine.durable_adapter import MAX_LIVE_SESSIONS, CorrelationEngine
+from engine.emergency_model import InMemoryRepository
+from engine.emergency_plan import load_plan
+from engine.emergency_rules import WindowRule
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+PLAN = load_plan()
+
+
+def complaints(hours: list[float], collector: str = "c7") -> list[Event]:
+    return [
+        Event(kind="complaint", at=T0 + timedelta(hours=h), collector=collector, event_id=f"{collector}-{i}")
+        for i, h in enumerate(hours)
+    ]
+
+
+def test_three_complaints_within_23h_declare_tier2_for_that_collector() -> None:
+    repo = InMemoryRepository()
+    outcomes = Correlator(repo, PLAN).feed(complaints([0, 11, 23]))
+    assert [(o["tier"], o["scope"], o["result"]) for o in outcomes] == [(2, "collector=c7", "declared")]
+    (record,) = repo.all()
+    assert record.kind == "declaration" and record.state() == "active"
+    assert record.source == "correlation:complaints_about_collector"
+
+
+def test_three_complaints_over_25h_declare_nothing() -> None:
+    repo = InMemoryRepository()
+    assert Correlator(repo, PLAN).feed(complaints([0, 12, 25])) == []
+    assert repo.all() == []
+
+
+def test_window_slides_and_subjects_are_separate() -> None:
+    repo = InMemoryRepository()
+    c = Correlator(repo, PLAN)
+    # c7: 0, 12, 25 (too wide) then 30: 12..30 is inside 24 h → fires on the 4th complaint
+    events = complaints([0, 12, 25, 30]) + complaints([1, 2], collector="c8")
+    outcomes = c.feed(events)
+    assert [o["scope"] for o in outcomes] == ["collector=c7"]
+    assert outcomes[0]["events"] == ["c7-1", "c7-2", "c7-3"]
+
+
+def test_order_within_a_batch_does_not_matter() -> None:
+    repo = InMemoryRepository()
+    outcomes = Correlator(repo, PLAN).feed(list(reversed(complaints([0, 11, 23]))))
+    assert len(outcomes) == 1
+
+
+def test_same_events_do_not_fire_twice_and_existing_emergency_is_reused() -> None:
+    repo = InMemoryRepository()
+    c = Correlator(repo, PLAN)
+    first = c.feed(complaints([0, 1, 2]))
+    second = c.feed(complaints([3, 4, 5]))
+    assert first[0]["result"] == "declared"
+    assert second[0]["result"] == "already_in_force" and second[0]["emergency_id"] == first[0]["emergency_id"]
+    assert len(repo.all()) == 1
+
+
+def test_media_naming_lender_is_only_a_tier1_proposal() -> None:
+    repo = InMemoryRepository()
+    c = Correlator(repo, PLAN)
+    assert c.feed([Event(kind="media", at=T0, names_lender=False)]) == []
+    (outcome,) = c.feed([Event(kind="media", at=T0, names_lender=True, source="newspaper")])
+    assert (outcome["tier"], outcome["scope"], outcome["result"]) == (1, "all", "proposed")
+    (record,) = repo.all()
+    assert record.kind == "proposal" and record.state() == "proposed"
+    assert repo.enforced(datetime.now(UTC)) == []  # a proposal blocks nothing
+
+
+def test_emotion_escalation_on_a_call_is_tier3_on_that_account() -> None:
+    repo = InMemoryRepository()
+    c = Correlator(repo, PLAN)
+    assert c.feed([Event(kind="emotion_escalation", at=T0, channel="sms", account_id="A1")]) == []
+    (outcome,) = c.feed([Event(kind="emotion_escalation", at=T0, channel="call", account_id="A1")])
+    assert (outcome["tier"], outcome["scope"]) == (3, "account=A1")
+    assert repo.all()[0].cooling_off_seconds == 48 * 3600
+
+
+def test_many_subjects_stay_under_the_session_limit() -> None:
+    rule = WindowRule("r", "complaint", (), "collector", 3, 86400)
+    engine = CorrelationEngine([rule])
+    base = int(T0.timestamp())
+    for n in range(2500):  # 2,500 live subjects: spread over shards of ≤ MAX_LIVE_SESSIONS
+        engine.feed({"event_id": f"e{n}", "kind": "complaint", "t": base + n, "collector": f"k{n}"})
+    assert engine.live_sessions() == 2500
+    assert all(len(s) <= MAX_LIVE_SESSIONS for s in engine._live.values())
+    # a day later every old subject is stale: they are swept, no new shard is needed
+    shards = len(engine._shards["r"])
+    for n in range(1500):
+        engine.feed({"event_id": f"f{n}", "kind": "complaint", "t": base + 3 * 86400 + n, "collector": f"new{n}"})
+    assert len(engine._shards["r"]) == shards
+    hits = []
+    for i in range(3):
+        event = {"event_id": f"g{i}", "kind": "complaint", "t": base + 3 * 86400 + 2000 + i, "collector": "x"}
+        hits += engine.feed(event)
+    assert [h.event_ids for h in hits] == [("g0", "g1", "g2")]
