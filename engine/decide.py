@@ -116,6 +116,7 @@ class Evaluator:
             "offers": [],
             "incentives": [],
             "tasks": [],
+            "pause": None,
             "fired_rules": [],
             "explanation": [],
         }
@@ -214,6 +215,24 @@ class Evaluator:
         parts = " + ".join(f"{r.id} {r.points:+d}" for r, _ in points) or "no rule matched"
         why.append(f"priority {d['priority']}: base {pb.priority.base}, {parts}")
 
+        # The fraud scorecard applies whatever the stage: a suspected fraud is never collected.
+        if pb.fraud:
+            frauds = [r for r in pb.fraud.rules if f"fraud.{r.id}" in hits]
+            score = sum(r.points for r in frauds)
+            for r in frauds:
+                fire(f"fraud.{r.id}", f"fraud {r.id} {r.points:+d}: {self._why(f'fraud.{r.id}', values)}")
+            if score >= pb.fraud.threshold:
+                d["assignment"] = {"kind": "none", "queue": pb.fraud.queue}
+                why.append(
+                    f"fraud score {score} >= threshold {pb.fraud.threshold}: collection stopped, "
+                    f"case sent to {pb.fraud.queue}"
+                )
+                stage = next((s for s in pb.stages if f"stage.{s.id}" in hits), None)
+                if stage is not None:
+                    d["stage"] = stage.id
+                    fire(f"stage.{stage.id}", f"stage {stage.id}: {self._why(f'stage.{stage.id}', values)}")
+                return d
+
         stage = next((s for s in pb.stages if f"stage.{s.id}" in hits), None)
         if stage is None:
             needs = "; ".join(f"{s.id} needs {self._why(f'stage.{s.id}', values)}" for s in pb.stages)
@@ -223,27 +242,15 @@ class Evaluator:
         fire(f"stage.{stage.id}", f"stage {stage.id}: {self._why(f'stage.{stage.id}', values)}")
         d["assignment"] = self._assignment(stage, hits, values, fire)
 
-        if pb.fraud:
-            frauds = [r for r in pb.fraud.rules if f"fraud.{r.id}" in hits]
-            score = sum(r.points for r in frauds)
-            if frauds:
-                for r in frauds:
-                    fire(f"fraud.{r.id}", f"fraud {r.id} {r.points:+d}: {self._why(f'fraud.{r.id}', values)}")
-            if score >= pb.fraud.threshold:
-                d["assignment"] = {"kind": "none", "queue": pb.fraud.queue}
-                why.append(
-                    f"fraud score {score} >= threshold {pb.fraud.threshold}: collection stopped, "
-                    f"case sent to {pb.fraud.queue}"
-                )
-                return d
-
         pause = next((p for p in pb.pauses if f"pause.{p.id}" in hits), None)
         if pause:
             fire(f"pause.{pause.id}", f"pause {pause.id}: {pause.reason}: {self._why(f'pause.{pause.id}', values)}")
             if pause.assign:
                 d["assignment"] = pause.assign.model_dump()
+            d["pause"] = {"id": pause.id, "reason": pause.reason, "until": None}
             if pause.cooling_off_days:
                 until = (at + timedelta(days=pause.cooling_off_days)).date().isoformat()
+                d["pause"]["until"] = until
                 why.append(f"cooling-off for {pause.cooling_off_days} days, until {until}")
 
         lost = pb.lost_contact is not None and "lost_contact" in hits
@@ -266,9 +273,7 @@ class Evaluator:
             fire(f"incentive.{i.id}", f"incentive {i.id}: {i.description}")
         d["incentives"] = [i.model_dump(mode="json", exclude={"when"}) for i in incentives]
 
-        switches = [
-            p for p in pb.contact_path if f"path.{p.id}" in hits and (p.stages is None or stage.id in p.stages)
-        ]
+        switches = [p for p in pb.contact_path if f"path.{p.id}" in hits and (p.stages is None or stage.id in p.stages)]
         for treatment in [*stage.treatments, *pb.treatments]:
             self._treatment(treatment, stage, account, history, at, values, hits, d, pause, lost, switches)
         if pause:
@@ -324,13 +329,12 @@ class Evaluator:
             if channel is None:
                 why.append(f"treatment {t.id} skipped: no channel choice matched")
                 return
-        for rule in switches:
-            if rule.from_channel == channel:
-                fired.append(f"path.{rule.id}")
-                why.append(
-                    f"contact path {rule.id}: {channel} → {rule.to_channel}: {self._why(f'path.{rule.id}', values)}"
-                )
-                channel, template = rule.to_channel, rule.template or template
+        # One switch per treatment: the first matching rule for its channel (rules do not chain).
+        rule = next((r for r in switches if r.from_channel == channel), None)
+        if rule is not None:
+            fired.append(f"path.{rule.id}")
+            why.append(f"contact path {rule.id}: {channel} → {rule.to_channel}: {self._why(f'path.{rule.id}', values)}")
+            channel, template = rule.to_channel, rule.template or template
         assert channel is not None
         last = self._last_sent(history, template, at)
         if last is not None and t.repeat_after_days and at - last < timedelta(days=t.repeat_after_days):
