@@ -186,6 +186,7 @@ class Lender(Model):
 
 
 class Plan(Model):
+    kind: Literal["emergency_plan"] = Field(description="marks the file as an emergency plan for `arrears validate`")
     version: Literal[1]
     name: str
     lender: Lender

@@ -4,6 +4,7 @@ fault is refused with exit 2 and `FILE:LINE:COL: message` pointing at the right 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,23 @@ def test_empty_file_and_non_mapping(arrears_cmd: list[str], tmp_path: Path) -> N
     listing.write_text("- 1\n- 2\n", encoding="utf-8")
     found = assert_refused(run(arrears_cmd, "validate", empty, listing))
     assert [p["file"] for p in found] == [str(empty), str(listing)]
+
+
+def test_validate_accepts_everything_shipped_including_the_emergency_plan(arrears_cmd) -> None:
+    """`arrears validate playbooks/*.yaml` is what a strategy owner runs before a commit."""
+    everything = sorted((ROOT / "playbooks").glob("*.yaml"))
+    result = run(arrears_cmd, "validate", "--json", *everything)
+    assert result.returncode == 0, result.stderr
+    names = {i["name"] for i in json.loads(result.stdout)}
+    assert "arrears-emergency-plan" in names and "cn-credit-card" in names
+
+
+def test_a_broken_emergency_plan_is_reported_at_its_line(arrears_cmd, tmp_path) -> None:
+    shutil.copytree(ROOT / "playbooks", tmp_path / "pb")
+    plan = tmp_path / "pb" / "emergency.yaml"
+    text = plan.read_text("utf-8")
+    plan.write_text(text.replace("roles:\n", "roles:\n  bogus key: x\n", 1), "utf-8")
+    line = text.splitlines().index("roles:") + 2
+    result = run(arrears_cmd, "validate", plan)
+    assert result.returncode == 2
+    assert f"{plan}:{line}:" in result.stderr, result.stderr

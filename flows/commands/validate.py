@@ -11,6 +11,24 @@ from engine.playbook_loader import load_playbook
 from flows.app import app
 
 
+def _is_emergency_plan(path: Path) -> bool:
+    """Emergency plans say `kind: emergency_plan` at the top; everything else is a playbook."""
+    try:
+        head = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # load_playbook reports it properly
+    return any(line.strip() == "kind: emergency_plan" for line in head.splitlines() if not line.startswith(" "))
+
+
+def _validate_one(path: Path) -> dict[str, str]:
+    if _is_emergency_plan(path):
+        from engine.emergency_plan import load_plan
+
+        loaded = load_plan(path)
+        return {"name": loaded.plan.name, "version": f"plan v{loaded.plan.version}", "sha256": loaded.sha256}
+    return load_playbook(path).identity
+
+
 @app.command("validate")
 def validate(
     playbooks: list[Path] = typer.Argument(..., help="playbook YAML files"),
@@ -23,11 +41,9 @@ def validate(
     identities = []
     for path in playbooks:
         try:
-            loaded = load_playbook(path)
+            identities.append({"file": str(path), **_validate_one(path)})
         except InputError as exc:
             problems.extend(exc.problems)
-            continue
-        identities.append({"file": str(path), **loaded.identity})
     if problems:
         raise InputError(problems)
     if json_output:
