@@ -26,13 +26,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from engine.emergency_scope import Scope, parse_scope
 from engine.errors import InputError, Problem
 from engine.facts import ActionKind, Channel
 from engine.templates import TemplateSet
-from engine.yaml_source import YamlDocument, load_yaml
+from engine.yaml_models import read_yaml_mapping, validate_document
 
 DEFAULT_PLAN = Path(__file__).resolve().parent.parent / "playbooks" / "emergency.yaml"
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -284,43 +284,12 @@ def notice_context(
     }
 
 
-def _problems(doc: YamlDocument, error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-        unknown = item["type"] == "extra_forbidden"
-        mark = doc.locate(loc, key=unknown)
-        field = ".".join(str(p) for p in loc) or "(plan)"
-        if unknown:
-            message = f"{field}: unknown key"
-        elif item["type"] == "missing":
-            message = f"{field}: required field missing"
-        else:
-            value = item.get("input")
-            shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) else ""
-            message = f"{field}: {item['msg'].removeprefix('Value error, ')}{shown}"
-        problems.append(Problem(doc.file, mark.line, mark.col, message))
-    return problems
-
-
 def load_plan(path: str | Path = DEFAULT_PLAN) -> LoadedPlan:
     """Read and fully validate an emergency plan; `InputError` lists every fault."""
     path = Path(path)
     name = str(path)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        raise InputError.at(name, 0, 0, f"cannot read emergency plan: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.at(name, 1, 1, f"not UTF-8 text: {exc.reason}") from None
-    doc = load_yaml(text, name)
-    if not isinstance(doc.value, dict):
-        raise InputError.at(name, 1, 1, "an emergency plan must be a mapping of keys to values")
-    try:
-        plan = Plan.model_validate(doc.value)
-    except ValidationError as exc:
-        raise InputError(_problems(doc, exc)) from None
+    raw, doc = read_yaml_mapping(path, "emergency plan")
+    plan = validate_document(Plan, doc, "plan")
     tdir = path.parent / plan.templates_dir
     sources: dict[str, str] = {}
     problems: list[Problem] = []

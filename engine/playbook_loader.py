@@ -17,13 +17,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.condition_parser import ConditionError
 from engine.errors import InputError, Problem
 from engine.facts import Account, Action
 from engine.playbook import Playbook
 from engine.rule_program import Program
 from engine.templates import TemplateSet, message_context
-from engine.yaml_source import YamlDocument, load_yaml
+from engine.yaml_models import read_yaml_mapping, validate_document
+from engine.yaml_source import YamlDocument
 
 SAMPLE_ACCOUNTS: dict[str, dict[str, Any]] = {
     "CN": {"currency": "CNY", "timezone": "Asia/Shanghai", "phones": [{"number": "+8613800138000"}]},
@@ -44,34 +44,6 @@ class LoadedPlaybook:
     @property
     def identity(self) -> dict[str, str]:
         return {"name": self.playbook.name, "version": self.playbook.revision, "sha256": self.sha256}
-
-
-def _schema_problems(doc: YamlDocument, error: ValidationError) -> list[Problem]:
-    problems = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        # pydantic names union branches in the path (e.g. "list[ChannelChoice]"); drop them
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"str", "int"})))
-        unknown = item["type"] == "extra_forbidden"
-        mark = doc.locate(loc, key=unknown)
-        col = mark.col
-        field = ".".join(str(p) for p in loc) or "(playbook)"
-        cause = item.get("ctx", {}).get("error")
-        if isinstance(cause, ConditionError):
-            if mark.inline is not None:
-                col = mark.col + mark.inline + cause.offset
-            message = f"{field}: invalid condition: {cause.message}"
-        elif unknown:
-            message = f"{field}: unknown key"
-        elif item["type"] == "missing":
-            message = f"{field}: required field missing"
-        else:
-            msg = item["msg"].removeprefix("Value error, ")
-            value = item.get("input")
-            shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) else ""
-            message = f"{field}: {msg}{shown}"
-        problems.append(Problem(doc.file, mark.line, col, message))
-    return problems
 
 
 def _template_names(playbook: Playbook) -> dict[str, list[tuple[str, str, str]]]:
@@ -226,21 +198,8 @@ def load_playbook(path: str | Path) -> LoadedPlaybook:
     from engine.compiler import compile_playbook
 
     path = Path(path)
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except OSError as exc:
-        raise InputError.at(name, 0, 0, f"cannot read playbook: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.at(name, 1, 1, f"not UTF-8 text: {exc.reason}") from None
-    doc = load_yaml(text, name)
-    if not isinstance(doc.value, dict):
-        raise InputError.at(name, 1, 1, "a playbook must be a mapping of keys to values")
-    try:
-        playbook = Playbook.model_validate(doc.value)
-    except ValidationError as exc:
-        raise InputError(_schema_problems(doc, exc)) from None
+    raw, doc = read_yaml_mapping(path, "playbook")
+    playbook = validate_document(Playbook, doc, "playbook")
     tdir = path.parent / playbook.templates_dir
     templates = TemplateSet(_read_templates(playbook, tdir), playbook.locale)
     limits, problems = _compliance_limits(playbook, doc)
