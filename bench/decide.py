@@ -137,11 +137,13 @@ def main() -> None:
             limit = min(n, args.match_limit)
             match = {}
             for engine in ("durable", "python"):
-                code = MATCH_ONLY.format(root=str(ROOT), playbook=args.playbook, engine=engine, at=AT,
-                                         accounts=str(accounts), limit=limit)
+                code = MATCH_ONLY.format(
+                    root=str(ROOT), playbook=args.playbook, engine=engine, at=AT, accounts=str(accounts), limit=limit
+                )
                 match[engine] = r = run_child(code)
                 print(f"match   {engine:8s} {r['n'] / r['seconds']:>10,.0f} accounts/s  (matching step only)")
-            print(f"match   ratio durable/python throughput: {match['python']['seconds'] / match['durable']['seconds']:.2f}")
+            speedup = match["python"]["seconds"] / match["durable"]["seconds"]
+            print(f"match   ratio durable/python throughput: {speedup:.2f}")
             accounts.unlink()
             history.unlink()
 
