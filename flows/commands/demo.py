@@ -37,10 +37,16 @@ def _fresh_home(home: Path, reset: bool) -> Path:
     return db
 
 
+# The playbooks shipped with the checkout, wherever the command is run from.
+SHIPPED = Path(__file__).resolve().parents[2] / "playbooks"
+
+
 def _strategy_playbooks(directory: Path) -> list[Path]:
     """Playbooks with stages (the emergency plan in the same folder is not a strategy)."""
     import yaml
 
+    if not directory.is_dir():
+        raise InputError.at("--playbooks", 1, 1, f"--playbooks: no such folder {directory}")
     out = []
     for path in sorted(directory.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -72,7 +78,7 @@ def demo(
     accounts: int = typer.Option(6000, "--accounts", min=5000, help="portfolio size (CN/US/UK)"),
     as_of: str | None = typer.Option(None, "--as-of", help="business date (default today)"),
     reset: bool = typer.Option(False, "--reset", help="replace an existing non-demo database in --home"),
-    playbooks_dir: Path = typer.Option(Path("playbooks"), "--playbooks", help="folder of playbooks to activate"),
+    playbooks_dir: Path = typer.Option(SHIPPED, "--playbooks", help="folder of playbooks to activate"),
 ) -> None:
     """Seed a synthetic portfolio in a fresh database and run one day end to end."""
     from engine.store.settings import arrears_home
