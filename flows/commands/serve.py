@@ -1,4 +1,5 @@
-"""`arrears serve`: the daily run (and the nightly compliance audit, when present) on cron schedules.
+"""`arrears serve`: the daily run and the nightly compliance audit on cron schedules, and the
+emergency declare / stand-down deployments for ops to trigger from the Prefect UI.
 
 Uses Prefect's own serving, so ops see, pause and trigger the deployments in the Prefect
 UI. Every parameter is passed explicitly: deployment runs record only what was passed.
@@ -22,6 +23,7 @@ def daily_cron(at: str) -> str:
 @app.command("serve")
 def serve(
     at: str = typer.Option("06:00", "--at", help="local time of the daily run, HH:MM"),
+    audit_at: str = typer.Option("01:30", "--audit-at", help="local time of the nightly compliance audit, HH:MM"),
     timezone: str = typer.Option("UTC", "--timezone", help="IANA zone of --at and of the business date"),
     playbook: str | None = typer.Option(None, "--playbook", help="only this playbook (default: all approved)"),
     dispatcher: str = typer.Option("outbox", "--dispatcher", help="outbox (default) or file:PATH"),
@@ -36,7 +38,9 @@ def serve(
     from prefect.schedules import Cron
 
     from engine.store.db import ready_engine
+    from flows.compliance_audit import compliance_audit
     from flows.daily import daily_strategy_run
+    from flows.emergency import emergency_declare, emergency_stand_down
 
     ready_engine()
     deployments = [
@@ -54,18 +58,20 @@ def serve(
             description="Every approved playbook over the portfolio, once per business day.",
         )
     ]
-    try:  # the compliance team's nightly audit flow, if it is installed
-        from flows.compliance_audit import compliance_audit  # type: ignore[import-not-found]
-
-        deployments.append(
-            compliance_audit.to_deployment(
-                name="nightly", schedules=[Cron("30 1 * * *", timezone=timezone)], parameters={}, tags=["arrears"]
-            )
-        )
-    except ImportError:
-        pass
+    deployments += [
+        compliance_audit.to_deployment(
+            name="nightly",
+            schedules=[Cron(daily_cron(audit_at), timezone=timezone)],
+            parameters={"label": None},
+            tags=["arrears", "compliance"],
+            description="Replay the whole contact log through the compliance packs; masked risk report.",
+        ),
+        # Triggered by hand from the Prefect UI (no schedule): ops declare and stand down here too.
+        emergency_declare.to_deployment(name="emergency-declare", tags=["arrears", "emergency"]),
+        emergency_stand_down.to_deployment(name="emergency-stand-down", tags=["arrears", "emergency"]),
+    ]
     typer.echo(
-        f"serving {', '.join(d.name for d in deployments)}: daily at {at} {timezone}. "
+        f"serving {', '.join(d.name for d in deployments)}: daily at {at}, audit at {audit_at} {timezone}. "
         "Trigger now: prefect deployment run 'daily-strategy-run/" + name + "'. Ctrl-C stops (schedules pause)."
     )
     prefect_serve(*deployments)
