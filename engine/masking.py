@@ -53,6 +53,17 @@ def mask_name(name: str | None) -> str | None:
     return " ".join(part[:1] + "***" for part in name.split())
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _phone_or_keep(match: re.Match[str]) -> str:
+    """Mask a digit run only if it can be a phone number: 10+ digits and not a date."""
+    text = match.group()
+    if sum(c.isdigit() for c in text) < 10 or _DATE.search(text):
+        return text
+    return mask_phone(text) or ""
+
+
 def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
     """Mask every e-mail, ID number and phone number in free text, and the given names."""
     if not text:
@@ -60,7 +71,7 @@ def mask_text(text: str | None, names: Iterable[str] = ()) -> str | None:
     out = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
     for pattern in _IDS:
         out = pattern.sub(lambda m: "*" * (len(m.group()) - 4) + m.group()[-4:], out)
-    out = _PHONE.sub(lambda m: mask_phone(m.group()) or "", out)
+    out = _PHONE.sub(_phone_or_keep, out)
     for name in names:
         if name:
             out = out.replace(name, mask_name(name) or "")

@@ -30,3 +30,11 @@ def test_contact_of_unknown_kind():
     assert mask_contact("a@b.com") == "a***@b.com"
     assert mask_contact("+447700900123") == "+44******0123"
     assert mask_contact("postal address on file") == "postal address on file"
+
+
+def test_dates_times_and_ids_are_not_mistaken_for_phone_numbers():
+    text = "declared 2026-11-28T18:49:13+00:00 as EM-20261128-85f4392e on 2026-11-28 18:49, call +1 202 555 0143"
+    masked = mask_text(text)
+    assert "2026-11-28T18:49:13+00:00" in masked and "EM-20261128-85f4392e" in masked
+    assert "2026-11-28 18:49" in masked
+    assert "202 555 0143" not in masked and "0143" in masked

@@ -18,7 +18,7 @@ from engine.masking import mask_contact, mask_text
 from engine.store import audit_views
 from engine.store.chain import verify_all
 from engine.store.clock import now_iso
-from engine.store.models import DecisionRow, Emergency, EmergencyStandDown, OutboxContact
+from engine.store.models import AuditLog, DecisionRow, Emergency, EmergencyStandDown, OutboxContact
 from engine.store.playbooks import list_versions
 
 STYLE = (
@@ -76,7 +76,20 @@ def gather(engine: Engine, business_date: str) -> dict[str, Any]:
         o = OutboxContact.__table__
         channels = Counter(ch for (ch,) in conn.execute(select(o.c.channel).where(o.c.business_date == business_date)))
         emergencies = [dict(r) for r in conn.execute(select(Emergency.__table__)).mappings()]
-        stood_down = {r.emergency_id for r in conn.execute(select(EmergencyStandDown.__table__))}
+        stand_downs = {
+            r.emergency_id: r for r in conn.execute(select(EmergencyStandDown.__table__).order_by("chain_seq"))
+        }
+        log = AuditLog.__table__
+        response_log = [
+            {
+                "at": r.at,
+                "event": r.event,
+                "actor": r.actor,
+                "subject": r.subject,
+                "details": mask_text(r.details) or "",
+            }
+            for r in conn.execute(select(log).where(log.c.event.like("EMERGENCY%")).order_by(log.c.chain_seq))
+        ]
         _, broken = verify_all(conn)
     return {
         "business_date": business_date,
@@ -90,10 +103,15 @@ def gather(engine: Engine, business_date: str) -> dict[str, Any]:
         "emergencies": [
             {
                 **{k: e[k] for k in ("emergency_id", "tier", "scope", "declared_by", "declared_at")},
-                "state": "stood_down" if e["emergency_id"] in stood_down else "active",
+                "reason": mask_text(e["reason"]),
+                "state": "stood_down" if e["emergency_id"] in stand_downs else "active",
+                "stood_down_by": getattr(stand_downs.get(e["emergency_id"]), "stood_down_by", None),
+                "stood_down_at": getattr(stand_downs.get(e["emergency_id"]), "at", None),
+                "stand_down_reason": mask_text(getattr(stand_downs.get(e["emergency_id"]), "reason", None)),
             }
             for e in emergencies
         ],
+        "emergency_log": response_log,
         "playbook_versions": [v for v in list_versions(engine) if v["state"] != "pending"],
         "chain": "intact" if broken is None else f"BROKEN: {broken}",
     }
@@ -140,11 +158,27 @@ def render_html(data: dict[str, Any]) -> str:
         ),
         "<h2>Emergencies</h2>",
         _table(
-            ["id", "tier", "scope", "declared by", "declared at", "state"],
+            ["id", "tier", "scope", "reason", "declared by", "declared at", "state", "stood down by", "at", "why"],
             [
-                [e["emergency_id"], e["tier"], e["scope"], e["declared_by"], e["declared_at"], e["state"]]
+                [
+                    e["emergency_id"],
+                    e["tier"],
+                    e["scope"],
+                    e["reason"],
+                    e["declared_by"],
+                    e["declared_at"],
+                    e["state"],
+                    e["stood_down_by"] or "",
+                    e["stood_down_at"] or "",
+                    e["stand_down_reason"] or "",
+                ]
                 for e in data["emergencies"]
             ],
+        ),
+        "<h3>Emergency response log (who did what, when)</h3>",
+        _table(
+            ["at", "event", "actor", "subject", "details"],
+            [[r["at"], r["event"], r["actor"], r["subject"], r["details"]] for r in data["emergency_log"]],
         ),
         "<h2>Playbook versions approved</h2>",
         _table(
