@@ -8,10 +8,10 @@ our bugs, not the user's.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 
 from engine.errors import InputError
+from flows.prefect_settings import quiet_prefect
 
 # Each module attaches its commands to flows.app when imported.
 COMMAND_MODULES = (
@@ -30,13 +30,8 @@ COMMAND_MODULES = (
 )
 
 
-def _quiet_prefect() -> None:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-
-
 def main(argv: list[str] | None = None) -> int:
-    _quiet_prefect()
+    quiet_prefect()
     from flows.app import app
 
     for name in COMMAND_MODULES:

@@ -8,27 +8,14 @@ shutdown tracebacks hidden, console logs at WARNING so `--json` output stays cle
 from __future__ import annotations
 
 import json
-import os
 
 import typer
 
 from flows.app import app
+from flows.prefect_settings import quiet_prefect
 
 run_app = typer.Typer(help="Run flows.", no_args_is_help=True)
 app.add_typer(run_app, name="run")
-
-PREFECT_DEFAULTS = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
-}
-
-
-def quiet_prefect() -> None:
-    for key, value in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-
 
 def run_daily_flow(
     as_of: str | None, playbook: str | None, chunk_size: int, dispatcher: str, timezone: str, progress: bool

@@ -31,7 +31,7 @@ def serve(
     name: str = typer.Option("daily", "--name", help="deployment name"),
 ) -> None:
     """Serve the daily strategy run as a scheduled Prefect deployment until interrupted."""
-    from flows.commands.run import quiet_prefect
+    from flows.prefect_settings import quiet_prefect
 
     quiet_prefect()
     from prefect import serve as prefect_serve
