@@ -7,8 +7,8 @@ Tiers 2 and 3 are declared at once; Tier 1 is recorded as a *proposal* that a pe
 confirms (`arrears emergency confirm ID --by USER`). An emergency already in force with the
 same tier and scope (or a pending proposal) is not declared twice.
 
-`arrears events ingest FILE.jsonl` reads one file into a fresh `Correlator`: windows span
-the file, not earlier files (events are not stored by this command).
+`arrears events ingest FILE.jsonl` stores the file's events and correlates them together
+with the stored events of the preceding window, so windows span ingests.
 
 Event line: `{"event_id", "kind", "at", "account_id", "debtor_id", "collector", "agency",
 "jurisdiction", "segment", "channel", "names_lender", "source", "text"}` — `kind` and `at`
@@ -18,7 +18,7 @@ required; unknown keys are errors.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict
 
 from emergency.service import declare
 from engine.durable_adapter import CorrelationEngine
-from engine.emergency_model import EmergencyRecord, EmergencyRepository
-from engine.emergency_plan import LoadedPlan
+from engine.emergency_model import EmergencyRecord, EmergencyRepository, StoredEvent
+from engine.emergency_plan import LoadedPlan, parse_duration
 from engine.emergency_rules import CorrelationHit, compile_rules
 from engine.emergency_scope import parse_scope
 from engine.facts import AwareDatetime
@@ -101,8 +101,14 @@ class Correlator:
         result = "proposed" if kind == "proposal" else "declared"
         return {**outcome, "result": result, "emergency_id": record.emergency_id}
 
-    def feed(self, events: Iterable[Event], at: datetime | None = None) -> list[dict[str, Any]]:
-        """Correlate a batch of events; returns what each rule hit led to."""
+    def feed(
+        self, events: Iterable[Event], at: datetime | None = None, triggered_by: set[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Correlate a batch of events; returns what each rule hit led to.
+
+        With `triggered_by`, only hits completed by one of those events act: earlier events
+        replayed to rebuild the windows must not raise again what they raised before.
+        """
         at = at or datetime.now(UTC)
         by_id: dict[str, Event] = {}
         ordered = []
@@ -117,7 +123,8 @@ class Correlator:
             payload = event.model_dump(exclude_none=True, exclude={"at", "text", "event_id"})
             payload.update({"event_id": eid, "t": int(when.timestamp())})
             for hit in self.engine.feed(payload):
-                outcomes.append(self._apply(hit, by_id, at))
+                if triggered_by is None or hit.event_ids[-1] in triggered_by:
+                    outcomes.append(self._apply(hit, by_id, at))
         return outcomes
 
 
@@ -130,6 +137,20 @@ def read_events(path: str | Path) -> list[Event]:
 
 
 def ingest_file(repo: EmergencyRepository, plan: LoadedPlan, path: str | Path) -> list[dict[str, Any]]:
-    """`arrears events ingest`: validate the whole file first, then correlate it."""
+    """`arrears events ingest`: validate the whole file, keep its events, then correlate.
+
+    Events are stored (idempotently, by `event_id`), and the stored events inside the
+    longest correlation window before the new ones are replayed with them, so windows span
+    ingests. Only hits that a newly ingested event completes act; re-ingesting a file does
+    nothing new.
+    """
     events = read_events(path)
-    return Correlator(repo, plan).feed(events)
+    if not events:
+        return []
+    stored = [StoredEvent(e.event_id or "", e.kind, e.at, e.model_dump_json()) for e in events]
+    new_ids = repo.store_events(stored)
+    longest = max((parse_duration(c.within) for c in plan.plan.correlations), default=timedelta(0))
+    start = min(e.at for e in events) - longest
+    end = max(e.at for e in events)
+    window = [Event.model_validate_json(s.body) for s in repo.events_between(start, end)]
+    return Correlator(repo, plan).feed(window, triggered_by=new_ids)

@@ -183,6 +183,24 @@ class EmergencyRepository(Protocol):
 
     def audit(self, event: str, actor: str, subject: str, details: dict[str, Any]) -> None: ...
 
+    def store_events(self, events: list[StoredEvent]) -> set[str]:
+        """Keep events for later correlation; returns the ids not seen before (idempotent)."""
+        ...
+
+    def events_between(self, start: datetime, end: datetime) -> list[StoredEvent]:
+        """Stored events with `start <= at <= end`, in time order."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An ingested event as the store keeps it: id, kind, time and the JSON line itself."""
+
+    event_id: str
+    kind: str
+    at: datetime
+    body: str
+
 
 class InMemoryRepository:
     """The reference repository: a few dicts and an audit list. Used by tests."""
@@ -190,6 +208,7 @@ class InMemoryRepository:
     def __init__(self) -> None:
         self._records: dict[str, EmergencyRecord] = {}
         self._notices: dict[str, NoticeRecord] = {}
+        self._events: dict[str, StoredEvent] = {}
         self.audit_log: list[dict[str, Any]] = []
 
     def add(self, record: EmergencyRecord) -> None:
@@ -238,6 +257,14 @@ class InMemoryRepository:
 
     def audit(self, event: str, actor: str, subject: str, details: dict[str, Any]) -> None:
         self.audit_log.append({"event": event, "actor": actor, "subject": subject, "details": details})
+
+    def store_events(self, events: list[StoredEvent]) -> set[str]:
+        new = {e.event_id for e in events if e.event_id not in self._events}
+        self._events.update({e.event_id: e for e in events if e.event_id in new})
+        return new
+
+    def events_between(self, start: datetime, end: datetime) -> list[StoredEvent]:
+        return sorted((e for e in self._events.values() if start <= e.at <= end), key=lambda e: (e.at, e.event_id))
 
 
 def notice_details(notice: NoticeRecord) -> dict[str, Any]:

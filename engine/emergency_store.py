@@ -25,14 +25,16 @@ from engine.emergency_model import (
     EmergencyRecord,
     NoticeRecord,
     StandDownRecord,
+    StoredEvent,
     declaration_details,
     notice_details,
 )
-from engine.emergency_tables import EmergencyDetail, EmergencyNoticeRow
+from engine.emergency_tables import EmergencyDetail, EmergencyEventRow, EmergencyNoticeRow
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
-from engine.store.clock import iso_utc
+from engine.store.clock import iso_utc, now_iso
 from engine.store.models import ChainHead, EmergencyStandDown
+from engine.store.upsert import insert_new
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -238,6 +240,26 @@ class SqlEmergencyRepository:
             writer = ChainWriter(conn, ["audit_log"])
             log_event(writer, actor, event, subject, details)
             writer.close()
+
+    def store_events(self, events: list[StoredEvent]) -> set[str]:
+        t = EmergencyEventRow.__table__
+        stamp = now_iso()
+        rows = [
+            {"event_id": e.event_id, "kind": e.kind, "at_utc": iso_utc(e.at), "body": e.body, "ingested_at": stamp}
+            for e in events
+        ]
+        with self.engine.begin() as conn:
+            return {str(k) for k in insert_new(conn, t, rows, "event_id")}  # type: ignore[arg-type]
+
+    def events_between(self, start: datetime, end: datetime) -> list[StoredEvent]:
+        t = EmergencyEventRow.__table__
+        stmt = (
+            select(t.c.event_id, t.c.kind, t.c.at_utc, t.c.body)
+            .where(t.c.at_utc >= iso_utc(start), t.c.at_utc <= iso_utc(end))
+            .order_by(t.c.at_utc, t.c.event_id)
+        )
+        with self.engine.connect() as conn:
+            return [StoredEvent(i, k, datetime.fromisoformat(a), b) for i, k, a, b in conn.execute(stmt)]
 
 
 def configured_repository() -> SqlEmergencyRepository | None:

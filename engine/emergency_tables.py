@@ -50,3 +50,16 @@ class EmergencyNoticeRow(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(128))
     acknowledged_at: Mapped[str | None] = mapped_column(String(40))
     escalated_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class EmergencyEventRow(Base):
+    """Ingested complaint/media/emotion/regulator events, kept so that correlation windows
+    span ingests: three complaints arriving in three files within 24 h still correlate.
+    `event_id` makes ingestion idempotent; `at_utc` (ISO 8601, UTC) sorts as text."""
+
+    __tablename__ = "emergency_events"
+    event_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    at_utc: Mapped[str] = mapped_column(String(40), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[str] = mapped_column(String(40))

@@ -117,3 +117,17 @@ def test_drill(run) -> None:
     assert _json(run("emergency", "status", "--json")) == []
     notices = _json(run("emergency", "notices", drill["emergency_id"], "--json"))
     assert all(n["drill"] and n["title"].startswith("[DRILL]") for n in notices)
+
+
+def test_events_ingested_in_separate_files_correlate_through_the_database(run, tmp_path: Path) -> None:
+    """Complaints trickle in one file at a time; the 24 h window spans the files."""
+    at = ["2026-11-01T09:00:00+00:00", "2026-11-01T20:00:00+00:00", "2026-11-02T08:00:00+00:00"]
+    results = []
+    for i, when in enumerate(at):
+        f = tmp_path / f"batch-{i}.jsonl"
+        f.write_text(json.dumps({"event_id": f"k{i}", "kind": "complaint", "at": when, "collector": "c8"}) + "\n")
+        results.append(_json(run("events", "ingest", str(f), "--json")))
+    assert results[0] == [] and results[1] == []
+    assert [(o["tier"], o["scope"], o["result"]) for o in results[2]] == [(2, "collector=c8", "declared")]
+    again = _json(run("events", "ingest", str(tmp_path / "batch-2.jsonl"), "--json"))
+    assert again == []  # idempotent: the same events never declare twice

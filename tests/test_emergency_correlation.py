@@ -100,3 +100,45 @@ def test_many_subjects_stay_under_the_session_limit() -> None:
         event = {"event_id": f"g{i}", "kind": "complaint", "t": base + 3 * 86400 + 2000 + i, "collector": "x"}
         hits += engine.feed(event)
     assert [h.event_ids for h in hits] == [("g0", "g1", "g2")]
+
+
+def _write(path, events: list[Event]):
+    path.write_text("".join(e.model_dump_json(exclude_none=True) + "\n" for e in events), encoding="utf-8")
+    return path
+
+
+def test_windows_span_ingests_and_reingesting_changes_nothing(tmp_path) -> None:
+    from emergency.events import ingest_file
+
+    repo = InMemoryRepository()
+    c = complaints([0, 11, 23])
+    assert ingest_file(repo, PLAN, _write(tmp_path / "monday.jsonl", c[:1])) == []
+    assert ingest_file(repo, PLAN, _write(tmp_path / "tuesday-am.jsonl", c[1:2])) == []
+    outcomes = ingest_file(repo, PLAN, _write(tmp_path / "tuesday-pm.jsonl", c[2:]))
+    assert [(o["tier"], o["scope"], o["result"]) for o in outcomes] == [(2, "collector=c7", "declared")]
+    assert ingest_file(repo, PLAN, tmp_path / "tuesday-pm.jsonl") == []
+    assert len(repo.all()) == 1
+
+
+def test_old_events_replayed_for_the_window_do_not_raise_again(tmp_path) -> None:
+    from emergency.events import ingest_file
+
+    repo = InMemoryRepository()
+    ingest_file(repo, PLAN, _write(tmp_path / "a.jsonl", complaints([0, 11, 23])))
+    (record,) = repo.all()
+    # the collector's emergency is stood down; an unrelated complaint about another collector
+    # arrives inside the same window: the old three must not declare c7 again
+    from emergency.service import stand_down
+
+    stand_down(repo, PLAN, record.emergency_id, by=["ops.lead"], reason="handled", at=T0 + timedelta(hours=24))
+    assert ingest_file(repo, PLAN, _write(tmp_path / "b.jsonl", complaints([23.5], collector="c9"))) == []
+    assert [r.emergency_id for r in repo.all()] == [record.emergency_id]
+
+
+def test_spread_over_25h_across_files_declares_nothing(tmp_path) -> None:
+    from emergency.events import ingest_file
+
+    repo = InMemoryRepository()
+    c = complaints([0, 12, 25])
+    for i, event in enumerate(c):
+        assert ingest_file(repo, PLAN, _write(tmp_path / f"{i}.jsonl", [event])) == []
