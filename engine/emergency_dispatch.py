@@ -41,14 +41,32 @@ def hold_for_emergencies(
     decision_rows: list[dict[str, Any]],
     contacts: list[dict[str, Any]],
     stats: Any,
+    assignments: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The contacts still allowed under the emergencies in force now; updates decisions and stats."""
+    """The contacts still allowed under the emergencies in force now; updates decisions,
+    assignments (an emergency's reassignment, e.g. to a senior mediator) and stats."""
     guard = _guard(conn, datetime.now(UTC))
-    if not guard or not contacts:
+    if not guard:
         return contacts
     by_account = {account.account_id: (account, d) for _, account, d in decided}
     kept: list[dict[str, Any]] = []
     changed: set[str] = set()
+    rows_by_account = {row["account_id"]: row for row in assignments or []}
+    for _, account, d in decided:
+        target = guard.reassignment(account, d)
+        if not target or {k: d["assignment"].get(k) for k in target} == target:
+            continue
+        old = d["assignment"]
+        d["assignment"] = {**old, **target}
+        d["explanation"].append(
+            f"reassigned by emergency: {old['kind']}/{old.get('queue') or '-'} → "
+            f"{d['assignment']['kind']}/{d['assignment'].get('queue') or '-'}"
+        )
+        stats.by_assignment[f"{old['kind']}/{old.get('queue') or '-'}"] -= 1
+        stats.by_assignment[f"{d['assignment']['kind']}/{d['assignment'].get('queue') or '-'}"] += 1
+        if account.account_id in rows_by_account:
+            rows_by_account[account.account_id].update(kind=d["assignment"]["kind"], queue=d["assignment"].get("queue"))
+        changed.add(account.account_id)
     for contact in contacts:
         account, d = by_account[contact["account_id"]]
         action = json.loads(contact["action"])

@@ -75,3 +75,32 @@ def test_declaration_during_a_running_dispatch(tmp_path: Path) -> None:
     assert max(seqs) == at_commit  # nothing at all (scope `all`) was written after the commit
     assert sum(done[-3:]) == 0
     assert waited < 1.0
+
+
+def test_tier3_reassigns_the_account_to_the_plan_target(tmp_path: Path) -> None:
+    """A Tier 3 on one account holds its contacts and hands the case to the senior mediator,
+    in the decision and in the day's assignments."""
+    from engine.store.models import Assignment
+
+    engine, playbooks, jurisdictions = _setup(tmp_path, 200)
+    (lo, hi), *_ = chunk_bounds(engine, jurisdictions, 10_000)
+    account_id = "CN-00000000"
+    repo = SqlEmergencyRepository(engine)
+    plan = load_plan()
+    record = declare(repo, plan, tier=3, scope=f"account={account_id}", reason="agitated call", by="alice")
+    process_chunk(engine, playbooks, lo, hi, DAY, "run-1")
+    reassign = plan.plan.tiers[3].reassign
+    assert reassign is not None
+    with engine.connect() as conn:
+        decision = json.loads(
+            conn.execute(select(DecisionRow.decision).where(DecisionRow.account_id == account_id)).scalar_one()
+        )
+        row = conn.execute(select(Assignment.__table__).where(Assignment.account_id == account_id)).mappings().one()
+        other = conn.execute(
+            select(Assignment.__table__).where(Assignment.account_id != account_id).limit(1)
+        ).mappings().one()
+    assert decision["assignment"]["kind"] == reassign.kind and decision["assignment"]["queue"] == reassign.queue
+    assert (row["kind"], row["queue"]) == (reassign.kind, reassign.queue)
+    assert other["queue"] != reassign.queue
+    assert any("reassigned by emergency" in line for line in decision["explanation"])
+    assert decision["actions"] == [] and record.emergency_id in decision["blocked"][0]["violations"][0]["reason"]

@@ -252,7 +252,7 @@ def record_chunk(
         try:
             with engine.begin() as conn:
                 writer = ChainWriter(conn, ["decisions", "outbox_contacts"])
-                contacts = hold_for_emergencies(conn, decided, decision_rows, contacts, stats)  # issue 5
+                contacts = hold_for_emergencies(conn, decided, decision_rows, contacts, stats, assignments)
                 writer.append("decisions", decision_rows)
                 keys = [c["idempotency_key"] for c in contacts]
                 taken: set[str] = set()
