@@ -80,8 +80,19 @@ class Evaluator:
         )
 
     def decide(
-        self, accounts: Sequence[Account], histories: Mapping[str, Sequence[HistoryEntry]], at: datetime
+        self,
+        accounts: Sequence[Account],
+        histories: Mapping[str, Sequence[HistoryEntry]],
+        at: datetime,
+        debtor_histories: Mapping[str, Sequence[HistoryEntry]] | None = None,
     ) -> list[dict[str, Any]]:
+        """Decisions for `accounts`, in order.
+
+        `histories` is each account's own contact history (conditions, repeat limits);
+        `debtor_histories`, when given, is each debtor's history across all their accounts,
+        which the compliance gate needs (Chinese limits count per debtor, across lenders'
+        accounts and agencies). Without it the gate sees the account's history only.
+        """
         # keyed by position, not account_id: two input lines with the same id are two decisions
         scoped = [i for i, a in enumerate(accounts) if self.in_scope(a)]
         rows = [
@@ -94,7 +105,8 @@ class Evaluator:
             if position in matched:
                 values, hits = matched[position]
                 history = histories.get(account.account_id, ())
-                out.append(self._decision(account, history, at, values, hits))
+                whole = debtor_histories.get(account.debtor_id, history) if debtor_histories is not None else history
+                out.append(self._decision(account, history, at, values, hits, whole))
             else:
                 out.append(self._out_of_scope(account, at))
         return out
@@ -191,6 +203,7 @@ class Evaluator:
         at: datetime,
         values: Sequence[Any],
         hits: frozenset[str],
+        debtor_history: Sequence[HistoryEntry],
     ) -> dict[str, Any]:
         pb = self.playbook
         d = self._base(account, at)
@@ -275,11 +288,15 @@ class Evaluator:
 
         switches = [p for p in pb.contact_path if f"path.{p.id}" in hits and (p.stages is None or stage.id in p.stages)]
         for treatment in [*stage.treatments, *pb.treatments]:
-            self._treatment(treatment, stage, account, history, at, values, hits, d, pause, lost, switches)
+            self._treatment(
+                treatment, stage, account, history, at, values, hits, d, pause, lost, switches, debtor_history
+            )
         if pause:
             # The pause's own contacts (e.g. a closure notice) are what the pause is for.
             for treatment in pause.treatments:
-                self._treatment(treatment, stage, account, history, at, values, hits, d, None, lost, switches)
+                self._treatment(
+                    treatment, stage, account, history, at, values, hits, d, None, lost, switches, debtor_history
+                )
         return d
 
     def _assignment(self, stage: Stage, hits: frozenset[str], values: Sequence[Any], fire: Any) -> dict[str, Any]:
@@ -306,6 +323,7 @@ class Evaluator:
         pause: Any,
         lost: bool,
         switches: list[Any],
+        debtor_history: Sequence[HistoryEntry],
     ) -> None:
         why: list[str] = d["explanation"]
         fired: list[str] = d["fired_rules"]
@@ -391,11 +409,11 @@ class Evaluator:
             why.append(f"treatment {t.id} blocked: template {template} failed to render")
             return
         if self.gate is not None:
-            violations, next_at = self.gate(account, history, action)
+            violations, next_at = self.gate(account, debtor_history, action)
             if violations:
                 if next_at is not None and t.reschedule_when_blocked:
-                    moved = dict(action, at=next_at.astimezone(when.tzinfo).isoformat())
-                    again, _ = self.gate(account, history, moved)
+                    moved = dict(action, at=self._schedule(t, account, next_at).isoformat())
+                    again, _ = self.gate(account, debtor_history, moved)
                     if not again:
                         d["actions"].append(moved)
                         why.append(

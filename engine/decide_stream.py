@@ -37,6 +37,25 @@ def chunks(path: str | Path, size: int = CHUNK) -> Iterator[list[Account]]:
         yield batch
 
 
+def owners(path: str | Path) -> Iterator[tuple[str, str]]:
+    """(account_id, debtor_id) of each well-formed line; the validating pass reports the rest."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError:
+        return  # reported as an InputError by the validating pass
+    with handle:
+        for line in handle:
+            try:
+                raw = json.loads(line)
+            except ValueError:  # JSON and UTF-8 faults alike
+                continue
+            if not isinstance(raw, dict):
+                continue
+            account_id, debtor_id = raw.get("account_id"), raw.get("debtor_id")
+            if isinstance(account_id, str) and isinstance(debtor_id, str):
+                yield account_id, debtor_id
+
+
 def decide_file(
     evaluator: Evaluator,
     accounts_path: str | Path,
@@ -45,10 +64,14 @@ def decide_file(
     out: IO[str],
     chunk: int = CHUNK,
 ) -> int:
+    """Decide every account of the file. The compliance gate sees each debtor's history
+    across all their accounts in the file (a first, cheap pass records who owns what)."""
+    history.register_owners(owners(accounts_path))
     count = 0
     for batch in chunks(accounts_path, chunk):
         histories = history.for_accounts([a.account_id for a in batch])
-        for decision in evaluator.decide(batch, histories, at):
+        debtors = history.for_debtors([a.debtor_id for a in batch])
+        for decision in evaluator.decide(batch, histories, at, debtors):
             out.write(dumps(decision))
             out.write("\n")
             count += 1

@@ -27,6 +27,38 @@ class HistoryIndex:
         if path is not None:
             self._load(path)
         self._db.execute("CREATE INDEX h_account ON h (account_id, at, line)")
+        self._db.execute("CREATE TABLE owner (account_id TEXT NOT NULL, debtor_id TEXT NOT NULL)")
+        self._owners_indexed = False
+
+    def register_owners(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Record which debtor owns which account, so a debtor's whole history can be read."""
+        batch: list[tuple[str, str]] = []
+        for pair in pairs:
+            batch.append(pair)
+            if len(batch) >= 5000:
+                self._db.executemany("INSERT INTO owner VALUES (?,?)", batch)
+                batch.clear()
+        self._db.executemany("INSERT INTO owner VALUES (?,?)", batch)
+        self._db.execute("CREATE INDEX owner_debtor ON owner (debtor_id, account_id)")
+        self._owners_indexed = True
+
+    def for_debtors(self, debtor_ids: Sequence[str]) -> dict[str, list[HistoryEntry]]:
+        """Each debtor's entries across all their registered accounts, in time order."""
+        out: dict[str, list[HistoryEntry]] = {}
+        if not self._owners_indexed:
+            return out
+        unique = sorted(set(debtor_ids))
+        for start in range(0, len(unique), 500):
+            ids = unique[start : start + 500]
+            marks = ",".join("?" * len(ids))
+            rows = self._db.execute(
+                "SELECT DISTINCT o.debtor_id, h.at, h.line, h.body FROM owner o JOIN h ON h.account_id = o.account_id "
+                f"WHERE o.debtor_id IN ({marks}) ORDER BY o.debtor_id, h.at, h.line",
+                ids,
+            )
+            for debtor_id, _, _, body in rows:
+                out.setdefault(debtor_id, []).append(HistoryEntry.model_validate_json(body))
+        return out
 
     def _load(self, path: str | Path) -> None:
         batch: list[tuple[str, float, int, str]] = []

@@ -62,18 +62,28 @@ def validate_record(model: type[M], raw: dict[str, Any], file: str, lineno: int)
         raise InputError([Problem(file, lineno, 1, msg) for msg in describe(exc)]) from None
 
 
-def read_models(path: str | Path, model: type[M]) -> Iterator[tuple[int, M]]:
-    """Yield `(line number, record)` for each non-blank line of a JSONL file."""
+def text_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """`(line number, text)` of a UTF-8 file; a line that is not UTF-8 is an `InputError`."""
     name = str(path)
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed by the with below
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except OSError as exc:
         raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from None
     with handle:
-        for lineno, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            yield lineno, validate_record(model, parse_line(text, name, lineno), name, lineno)
+        for lineno, raw in enumerate(handle, start=1):
+            try:
+                yield lineno, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError.at(name, lineno, exc.start + 1, f"not UTF-8 text: {exc.reason}") from None
+
+
+def read_models(path: str | Path, model: type[M]) -> Iterator[tuple[int, M]]:
+    """Yield `(line number, record)` for each non-blank line of a JSONL file."""
+    name = str(path)
+    for lineno, text in text_lines(path):
+        if not text.strip():
+            continue
+        yield lineno, validate_record(model, parse_line(text, name, lineno), name, lineno)
 
 
 def read_json_file(path: str | Path, model: type[M]) -> M:
@@ -83,6 +93,8 @@ def read_json_file(path: str | Path, model: type[M]) -> M:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError.at(name, 0, 0, f"cannot read file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.at(name, 1, exc.start + 1, f"not UTF-8 text: {exc.reason}") from None
     try:
         raw = _loads(text)
     except json.JSONDecodeError as exc:
