@@ -91,7 +91,7 @@ def _history_from_outbox(account_id: str, action_json: str) -> HistoryEntry:
 
 def load_chunk(
     engine: Engine, lo: str, hi: str | None, jurisdictions: set[str], business_date: str
-) -> tuple[list[Account], dict[str, list[HistoryEntry]], dict[str, str]]:
+) -> tuple[list[Account], dict[str, list[HistoryEntry]], dict[str, str], dict[str, list[HistoryEntry]]]:
     """Accounts of one key range, their histories, and each account's facts digest input."""
     a, h, o = AccountRow.__table__, ContactHistoryRow.__table__, OutboxContact.__table__
     with engine.connect() as conn:
@@ -117,7 +117,48 @@ def load_chunk(
         histories.setdefault(account_id, []).append(_history_from_outbox(account_id, action))
     for entries in histories.values():
         entries.sort(key=lambda e: e.at)
-    return accounts, histories, facts
+    return accounts, histories, facts, debtor_histories(engine, accounts, histories, lo, hi, business_date)
+
+
+def debtor_histories(
+    engine: Engine,
+    accounts: list[Account],
+    histories: dict[str, list[HistoryEntry]],
+    lo: str,
+    hi: str | None,
+    business_date: str,
+) -> dict[str, list[HistoryEntry]]:
+    """Each chunk debtor's history across all their accounts, including accounts outside the
+    chunk: the compliance gate counts some limits per debtor (China: connected calls a day)."""
+    a, h, o = AccountRow.__table__, ContactHistoryRow.__table__, OutboxContact.__table__
+    owner = {acc.account_id: acc.debtor_id for acc in accounts}
+    debtors = sorted(set(owner.values()))
+    outside: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(debtors), 500):
+            part = debtors[start : start + 500]
+            for account_id, debtor_id in conn.execute(
+                select(a.c.account_id, a.c.debtor_id).where(a.c.debtor_id.in_(part), ~_in_range(a.c.account_id, lo, hi))
+            ):
+                outside[account_id] = debtor_id
+        extra: dict[str, list[HistoryEntry]] = {}
+        ids = sorted(outside)
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            for account_id, body in conn.execute(select(h.c.account_id, h.c.body).where(h.c.account_id.in_(part))):
+                extra.setdefault(account_id, []).append(HistoryEntry.model_validate_json(body))
+            for account_id, action in conn.execute(
+                select(o.c.account_id, o.c.action).where(o.c.account_id.in_(part), o.c.business_date < business_date)
+            ):
+                extra.setdefault(account_id, []).append(_history_from_outbox(account_id, action))
+    out: dict[str, list[HistoryEntry]] = {}
+    for source, who in ((histories, owner), (extra, outside)):
+        for account_id, entries in source.items():
+            if account_id in who:
+                out.setdefault(who[account_id], []).extend(entries)
+    for entries in out.values():
+        entries.sort(key=lambda e: e.at)
+    return out
 
 
 def facts_digest(facts: str, history: list[HistoryEntry]) -> str:
@@ -172,7 +213,11 @@ def idempotency_key(account_id: str, business_date: str, treatment: str) -> str:
 
 
 def decide_chunk(
-    accounts: list[Account], histories: dict[str, list[HistoryEntry]], playbooks: list[LoadedPlaybook], as_of: date
+    accounts: list[Account],
+    histories: dict[str, list[HistoryEntry]],
+    playbooks: list[LoadedPlaybook],
+    as_of: date,
+    by_debtor: dict[str, list[HistoryEntry]] | None = None,
 ) -> list[tuple[LoadedPlaybook, Account, dict[str, Any]]]:
     """Each in-scope account decided by the one playbook whose scope covers it."""
     out: list[tuple[LoadedPlaybook, Account, dict[str, Any]]] = []
@@ -180,7 +225,7 @@ def decide_chunk(
         ev = evaluator(loaded)
         mine = [acc for acc in accounts if ev.in_scope(acc)]
         if mine:
-            decisions = ev.decide(mine, histories, evaluation_time(as_of, loaded))
+            decisions = ev.decide(mine, histories, evaluation_time(as_of, loaded), by_debtor)
             out.extend((loaded, acc, d) for acc, d in zip(mine, decisions, strict=True))
     return out
 
@@ -287,8 +332,8 @@ def process_chunk(
     """Load, decide and record one key range of accounts."""
     jurisdictions = {j for p in playbooks for j in p.playbook.applies_to.jurisdictions}
     business_date = as_of.isoformat()
-    accounts, histories, facts = load_chunk(engine, lo, hi, jurisdictions, business_date)
-    decided = decide_chunk(accounts, histories, playbooks, as_of)
+    accounts, histories, facts, by_debtor = load_chunk(engine, lo, hi, jurisdictions, business_date)
+    decided = decide_chunk(accounts, histories, playbooks, as_of, by_debtor)
     stats = record_chunk(engine, decided, histories, facts, business_date, flow_run_id)
     stats.accounts = len(accounts)
     stats.out_of_scope = len(accounts) - len(decided)
