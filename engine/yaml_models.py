@@ -50,9 +50,12 @@ def validation_problems(doc: YamlDocument, error: ValidationError, root: str) ->
         field = ".".join(str(p) for p in loc) or f"({root})"
         cause = item.get("ctx", {}).get("error")
         offset = getattr(cause, "offset", None)
+        line = mark.line
         if isinstance(offset, int):  # a condition (or other inline text) fault at a column
             if mark.inline is not None:
                 col = mark.col + mark.inline + offset
+            elif isinstance(item.get("input"), str):
+                line, col = doc.find_in_scalar(mark, item["input"], offset) or (line, col)
             message = f"{field}: invalid condition: {getattr(cause, 'message', cause)}"
         elif unknown:
             message = f"{field}: unknown key"
@@ -63,7 +66,7 @@ def validation_problems(doc: YamlDocument, error: ValidationError, root: str) ->
             value = item.get("input")
             shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) else ""
             message = f"{field}: {msg}{shown}"
-        problems.append(Problem(doc.file, mark.line, col, message))
+        problems.append(Problem(doc.file, line, col, message))
     return problems
 
 

@@ -36,6 +36,30 @@ class YamlDocument:
     value: Any
     values: dict[Path, Mark] = field(default_factory=dict)
     keys: dict[Path, Mark] = field(default_factory=dict)
+    text: str = ""
+
+    def find_in_scalar(self, mark: Mark, value: str, offset: int) -> tuple[int, int] | None:
+        """Where character `offset` of a block or multi-line scalar's value stands in the file.
+
+        Folding changes only line breaks and indentation, so the word at `offset` appears
+        verbatim: find the same occurrence of it at or after the scalar's start.
+        """
+        word = value[offset:].split(maxsplit=1)[0] if value[offset:].strip() else ""
+        if not word:
+            return None
+        nth = value[:offset].count(word)
+        lines = self.text.splitlines()
+        line, col = mark.line - 1, mark.col - 1
+        seen = 0
+        while line < len(lines):
+            at = lines[line].find(word, col)
+            while at >= 0:
+                if seen == nth:
+                    return line + 1, at + 1
+                seen += 1
+                at = lines[line].find(word, at + 1)
+            line, col = line + 1, 0
+        return None
 
     def locate(self, path: Path, *, key: bool = False) -> Mark:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -90,7 +114,7 @@ class _Walker:
 def load_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML document; syntax errors become `InputError` at their position."""
     loader = yaml.SafeLoader(text)
-    doc = YamlDocument(file=file, value=None)
+    doc = YamlDocument(file=file, value=None, text=text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -223,3 +223,16 @@ def test_a_broken_emergency_plan_is_reported_at_its_line(arrears_cmd, tmp_path) 
     result = run(arrears_cmd, "validate", plan)
     assert result.returncode == 2
     assert f"{plan}:{line}:" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("style", [">-", "|", "plain-multiline"])
+def test_a_fault_inside_a_multi_line_condition_points_at_its_own_line_and_column(arrears_cmd, tmp_path, style) -> None:
+    body = "dpd >= 1 and\n      balance > 5 and dppd < 30"
+    block = f"when: {style}\n      {body}" if style != "plain-multiline" else f"when: {body}"
+    text = PLAYBOOK.replace("when: dpd >= 1", block, 1)
+    assert text != PLAYBOOK, "the fixture playbook changed: adapt this test"
+    path = write_playbook(tmp_path, text)
+    result = run(arrears_cmd, "validate", path)
+    (problem,) = assert_refused(result)
+    assert (int(problem["line"]), int(problem["col"])) == position(text, "dppd"), result.stderr
+    assert "unknown account field 'dppd'" in problem["message"]
