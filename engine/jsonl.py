@@ -45,7 +45,7 @@ def _loads(text: str) -> Any:
 
 def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
     try:
-        value = _loads(text)
+        value = _loads(text.rstrip("\r\n"))  # so a fault at the end of the line keeps its column
     except json.JSONDecodeError as exc:
         raise InputError.at(file, lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:

@@ -242,3 +242,15 @@ def test_number_beyond_double_range_does_not_crash(arrears_cmd: list[str], tmp_p
     assert result.returncode == 0, (result.returncode, result.stderr)
     (d,) = decisions(result.stdout)
     assert d["segment"] == "big" and d["stage"] == "remind"
+
+
+def test_a_json_fault_at_the_end_of_a_line_keeps_its_column(arrears_cmd, tmp_path) -> None:
+    line = '{"account_id": "A2",'
+    path = tmp_path / "cut.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    result = run(
+        arrears_cmd, "decide", "--playbook", ROOT / "playbooks" / "cn-credit-card.yaml", "--accounts", path,
+        "--at", "2026-11-28T10:00:00+08:00",
+    )
+    assert result.returncode == 2
+    assert f"{path}:1:{len(line) + 1}: malformed JSON" in result.stderr, result.stderr
