@@ -3,8 +3,10 @@
     .venv/bin/python bench/daily.py --accounts 100000                       # SQLite in a temp home
     .venv/bin/python bench/daily.py --accounts 1000000 --url postgresql+psycopg://…/db
 
-Prints one JSON line with the phase timings, throughput and the process's peak RSS. The
-database must be empty (a fresh SQLite file is made when --url is not given).
+Prints one JSON line with the phase timings, throughput, this process's peak RSS and the
+largest worker process's (`ARREARS_DAILY_WORKERS`, default one per CPU, evaluates chunks in
+parallel; the run's peak is about this process's plus that many workers'). The database
+must be empty (a fresh SQLite file is made when --url is not given).
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ def main() -> None:
     rerun = run_daily_flow(args.as_of, None, args.chunk_size, "outbox", "UTC", progress=False)
     t["rerun_s"] = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # workers have ended by now
+    from engine.store.workers import worker_count
+
     print(
         json.dumps(
             {
@@ -76,6 +81,8 @@ def main() -> None:
                 "blocked": result["blocked"],
                 "rerun_dispatched": rerun["dispatched"],
                 "peak_rss_mb": round(peak_kb / 1024),
+                "workers": worker_count(result["decided"] // args.chunk_size + 1),
+                "worker_peak_rss_mb": round(worker_kb / 1024),
             }
         )
     )

@@ -9,8 +9,11 @@ lean on the outbox's unique key, not replay a stored answer.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,12 +26,18 @@ from engine.store.daily import ChunkStats, chunk_bounds, count_accounts, process
 from engine.store.db import ready_engine
 from engine.store.playbooks import loaded_by_sha, loaded_in_force
 from engine.store.runs import finish_run, start_run
+from engine.store.workers import run_chunk, start_pool, worker_count
 from flows.dispatch.registry import get_dispatcher
 from flows.run_report import markdown_report, summary_table
 
 FLOW_NAME = "daily-strategy-run"
 # Set by `arrears run daily` when a person watches: called with (accounts done, total).
 progress_hook: Callable[[int, int], None] | None = None
+# The run's worker processes while a flow run uses them (see `engine.store.workers`); the
+# tasks run in threads of this process and hand their chunk to it.
+_pool: ProcessPoolExecutor | None = None
+# Chunks finish concurrently then; one send at a time keeps a gateway's file or stream whole.
+_dispatch_lock = threading.Lock()
 
 
 def business_date(as_of: str | None, timezone: str = "UTC") -> date:
@@ -57,12 +66,52 @@ def _tag_run(flow_run_id: str, tags: list[str]) -> None:
 def decide_chunk_task(
     shas: list[str], lo: str, hi: str | None, as_of: str, flow_run_id: str, dispatcher: str
 ) -> dict[str, Any]:
-    """Decide, gate and record one account-id range; forward its new contacts."""
-    engine = ready_engine()
-    playbooks = loaded_by_sha(engine, shas)
-    stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id)
-    get_dispatcher(dispatcher).send(stats.new_contacts)
-    return stats.as_dict()
+    """Decide, gate and record one account-id range; forward its new contacts.
+
+    In a worker process when the run has a pool (the task's thread only waits), else here.
+    """
+    if _pool is not None:
+        summary, new_contacts = _pool.submit(run_chunk, shas, lo, hi, as_of, flow_run_id).result()
+    else:
+        engine = ready_engine()
+        playbooks = loaded_by_sha(engine, shas)
+        stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id)
+        summary, new_contacts = stats.as_dict(), stats.new_contacts
+    with _dispatch_lock:
+        get_dispatcher(dispatcher).send(new_contacts)
+    return summary
+
+
+def _run_parallel(
+    workers: int,
+    bounds: list[tuple[str, str | None]],
+    shas: list[str],
+    as_of: str,
+    run_id: str,
+    dispatcher: str,
+    collect: Callable[[dict[str, Any]], None],
+) -> None:
+    """One task per chunk as before, `workers` chunks at a time on as many processes.
+
+    At most two chunks per worker are in flight (one running, one queued), so memory stays
+    flat; results are summed in chunk order. A failing chunk fails the run once the
+    chunks already in flight have finished (each is still all-or-nothing).
+    """
+    global _pool
+    _pool = start_pool(workers)
+    in_flight: deque[Any] = deque()
+    try:
+        for lo, hi in bounds:
+            in_flight.append(decide_chunk_task.submit(shas, lo, hi, as_of, run_id, dispatcher))
+            if len(in_flight) >= 2 * workers:
+                collect(in_flight.popleft().result())
+        while in_flight:
+            collect(in_flight.popleft().result())
+    finally:
+        for future in in_flight:  # after a failure: let the chunks already running end
+            future.wait()
+        pool, _pool = _pool, None
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @flow(name=FLOW_NAME, persist_result=False, log_prints=False)
@@ -98,12 +147,19 @@ def daily_strategy_run(
     shas = [p.sha256 for p in playbooks]
     summary = ChunkStats()
     state = "FAILED"
+
+    def collect(part: dict[str, Any]) -> None:
+        summary.add(ChunkStats.from_dict(part))
+        if progress_hook is not None:
+            progress_hook(summary.accounts, total)
+
     try:
-        for lo, hi in bounds:
-            part = decide_chunk_task(shas, lo, hi, day.isoformat(), run_id, dispatcher)
-            summary.add(ChunkStats.from_dict(part))
-            if progress_hook is not None:
-                progress_hook(summary.accounts, total)
+        workers = worker_count(len(bounds))
+        if workers:
+            _run_parallel(workers, bounds, shas, day.isoformat(), run_id, dispatcher, collect)
+        else:
+            for lo, hi in bounds:
+                collect(decide_chunk_task(shas, lo, hi, day.isoformat(), run_id, dispatcher))
         state = "COMPLETED"
     finally:
         result = summary.as_dict()
