@@ -4,6 +4,7 @@ nightly compliance audit runs to completion and files its masked report."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -35,11 +36,11 @@ async def _deployments() -> dict[str, object]:
         return found
 
 
-async def _trigger_and_wait(deployment_id: object, timeout: float) -> str:
+async def _trigger_and_wait(deployment_id: object, timeout: float, parameters: dict) -> str:
     from prefect.client.orchestration import get_client
 
     async with get_client() as client:
-        run = await client.create_flow_run_from_deployment(deployment_id, parameters={"label": "test"})
+        run = await client.create_flow_run_from_deployment(deployment_id, parameters=parameters)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             state = (await client.read_flow_run(run.id)).state
@@ -73,8 +74,33 @@ def test_serve_publishes_deployments_and_runs_a_triggered_audit(tmp_path: Path, 
         daily = found["daily-strategy-run/daily"]
         assert daily.parameters["timezone"] == "Asia/Shanghai"  # every parameter passed explicitly
         assert "as_of" in daily.parameters and "dispatcher" in daily.parameters
-        state = asyncio.run(_trigger_and_wait(found["nightly-compliance-audit/nightly"].id, 120))
+        state = asyncio.run(_trigger_and_wait(found["nightly-compliance-audit/nightly"].id, 120, {"label": "test"}))
         assert state == "COMPLETED"
+        # ops declare and stand down from the UI: the same deployments a person triggers there
+        declare = {
+            "tier": 2,
+            "scope": "collector=c7",
+            "reason": "from the UI",
+            "by": "ops.alice",
+            "plan": "",
+            "drill": False,
+        }
+        assert (
+            asyncio.run(_trigger_and_wait(found["emergency-declare/emergency-declare"].id, 120, declare)) == "COMPLETED"
+        )
+        status = subprocess.run(
+            [*arrears_exe(), "emergency", "status", "--json"], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        (declared,) = [e for e in json.loads(status.stdout) if e["scope"] == "collector=c7"]
+        assert (declared["tier"], declared["declared_by"], declared["state"]) == (2, "ops.alice", "active")
+        stand = {"emergency_id": declared["emergency_id"], "by": ["ops.bob"], "reason": "handled", "plan": ""}
+        assert asyncio.run(_trigger_and_wait(found["emergency-stand-down/emergency-stand-down"].id, 120, stand)) == (
+            "COMPLETED"
+        )
+        after = subprocess.run(
+            [*arrears_exe(), "emergency", "status", "--json"], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert declared["emergency_id"] not in {e["emergency_id"] for e in json.loads(after.stdout)}
         report = tmp_path / "home" / "reports" / "compliance-test"
         html = next(report.glob("*.html"))
         assert "+8613" not in html.read_text(encoding="utf-8")
