@@ -89,6 +89,14 @@ def emergency_stand_down(emergency_id: str, by: list[str], reason: str, plan: st
     return service.stand_down(_repo(), _plan(plan), emergency_id, by, reason).status_json()
 
 
+@flow(name="emergency-escalation", persist_result=False)
+def emergency_escalation(plan: str = "") -> dict[str, Any]:
+    """Every open notice past its acknowledgement deadline is escalated (once). `arrears
+    serve` runs this every few minutes, so nobody has to remember to."""
+    done = plan_response.escalate_overdue(_repo(), _plan(plan), datetime.now(UTC))
+    return {"escalated": [n.notice_id for n in done]}
+
+
 def serve_deployments() -> None:  # pragma: no cover - long-running
     """`python -m flows.emergency`: serve the two deployments for the Prefect UI."""
     from prefect import serve

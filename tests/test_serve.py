@@ -22,6 +22,7 @@ EXPECTED = {
     "nightly-compliance-audit/nightly",
     "emergency-declare/emergency-declare",
     "emergency-stand-down/emergency-stand-down",
+    "emergency-escalation/every-5-minutes",
 }
 
 

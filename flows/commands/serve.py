@@ -40,7 +40,7 @@ def serve(
     from engine.store.db import ready_engine
     from flows.compliance_audit import compliance_audit
     from flows.daily import daily_strategy_run
-    from flows.emergency import emergency_declare, emergency_stand_down
+    from flows.emergency import emergency_declare, emergency_escalation, emergency_stand_down
 
     ready_engine()
     deployments = [
@@ -69,6 +69,13 @@ def serve(
         # Triggered by hand from the Prefect UI (no schedule): ops declare and stand down here too.
         emergency_declare.to_deployment(name="emergency-declare", tags=["arrears", "emergency"]),
         emergency_stand_down.to_deployment(name="emergency-stand-down", tags=["arrears", "emergency"]),
+        # Unacknowledged notices escalate on their own, every 5 minutes.
+        emergency_escalation.to_deployment(
+            name="every-5-minutes",
+            schedules=[Cron("*/5 * * * *", timezone=timezone)],
+            parameters={"plan": ""},
+            tags=["arrears", "emergency"],
+        ),
     ]
     typer.echo(
         f"serving {', '.join(d.name for d in deployments)}: daily at {at}, audit at {audit_at} {timezone}. "
