@@ -154,7 +154,8 @@ def demo(
     url = os.environ["ARREARS_DATABASE_URL"]
     first = picks[0] if picks else "ACCOUNT"
     echo(f"""
-Explore (same database: export ARREARS_HOME={home}):
+Explore (same database: export ARREARS_HOME={home}; the `arrears` command is in
+.venv/bin — `source .venv/bin/activate` first when you came here through `make demo`):
   arrears audit runs --json
   arrears audit contacts --date {day} --account {first} --json
   arrears audit explain {first} --date {day}
