@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 schema: $(STAMP)
-	$(BIN)/python -m engine.schema > docs/playbook.schema.json
+	$(BIN)/python -m engine.playbook.schema > docs/playbook.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/decide.py

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.compliance.gate import check
-from engine.facts import Account, Action, HistoryEntry
+from engine.contracts.facts import Account, Action, HistoryEntry
 
 ZONES = {"US": "America/Chicago", "CN": "Asia/Shanghai", "UK": "Europe/London"}
 CHANNELS = ("call", "call", "call", "robot_call", "sms", "email", "letter")

@@ -69,7 +69,7 @@ def main() -> None:
         t["rerun_s"] = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # workers have ended by now
-    from engine.store.workers import worker_count
+    from engine.run.workers import worker_count
 
     print(
         json.dumps(

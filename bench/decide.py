@@ -32,11 +32,11 @@ CHILD = r"""
 import json, resource, sys, time, os
 from datetime import datetime
 sys.path.insert(0, {root!r})
-from engine.playbook_loader import load_playbook
-from engine.decide import Evaluator
-from engine.decide_stream import decide_file
-from engine.history_index import HistoryIndex
-from engine.gate_adapter import default_gate
+from engine.playbook.loader import load_playbook
+from engine.decide.evaluator import Evaluator
+from engine.decide.stream import decide_file
+from engine.decide.history_index import HistoryIndex
+from engine.compliance.adapter import default_gate
 loaded = load_playbook({playbook!r})
 ev = Evaluator(loaded, matcher={engine!r}, gate=default_gate(loaded) if {gate!r} else None)
 at = datetime.fromisoformat({at!r})
@@ -52,10 +52,10 @@ MATCH_ONLY = r"""
 import json, sys, time, resource
 from datetime import datetime
 sys.path.insert(0, {root!r})
-from engine.playbook_loader import load_playbook
-from engine.features import operand_values
-from engine.jsonl import read_models
-from engine.facts import Account
+from engine.playbook.loader import load_playbook
+from engine.match.features import operand_values
+from engine.contracts.jsonl import read_models
+from engine.contracts.facts import Account
 loaded = load_playbook({playbook!r})
 at = datetime.fromisoformat({at!r})
 rows = []
@@ -64,9 +64,9 @@ for i, (_, a) in enumerate(read_models({accounts!r}, Account)):
     if i + 1 >= {limit}:
         break
 if {engine!r} == "durable":
-    from engine.durable_adapter import DurableMatcher as M
+    from engine.match.durable_adapter import DurableMatcher as M
 else:
-    from engine.python_matcher import PythonMatcher as M
+    from engine.match.python_matcher import PythonMatcher as M
 m = M(loaded.program)
 t0 = time.perf_counter()
 for start in range(0, len(rows), 1000):

@@ -1,7 +1,7 @@
 """Declaration during a running daily dispatch: how fast does contact in scope stop?
 
 Seeds N synthetic accounts (default 100,000) in a fresh SQLite database, runs the daily
-run's chunk loop (`engine.store.daily.process_chunk`, as the Prefect task does) in a thread,
+run's chunk loop (`engine.run.daily.process_chunk`, as the Prefect task does) in a thread,
 and declares `--tier/--scope` from the main thread once `--after` of the chunks are done.
 
 Reported: the declaration's wait for its commit (the bound on "dispatch stops within 1 s":
@@ -45,12 +45,13 @@ def main() -> None:
 
     from sqlalchemy import select
 
+    from emergency.guard import hold_for_emergencies
+    from emergency.plan import load_plan
+    from emergency.repository import SqlEmergencyRepository
+    from emergency.scope import parse_scope, subject_for
     from emergency.service import declare
-    from engine.decide_stream import dumps  # noqa: F401 - warm imports before timing
-    from engine.emergency_plan import load_plan
-    from engine.emergency_scope import parse_scope, subject_for
-    from engine.emergency_store import SqlEmergencyRepository
-    from engine.store.daily import chunk_bounds, process_chunk
+    from engine.decide.stream import dumps  # noqa: F401 - warm imports before timing
+    from engine.run.daily import chunk_bounds, process_chunk
     from engine.store.db import get_engine, upgrade
     from engine.store.imports import import_accounts, import_history
     from engine.store.models import AccountRow, AuditLog, OutboxContact
@@ -75,7 +76,7 @@ def main() -> None:
 
     def run() -> None:
         for lo, hi in bounds:
-            stats = process_chunk(engine, playbooks, lo, hi, date(2026, 11, 30), "bench-run")
+            stats = process_chunk(engine, playbooks, lo, hi, date(2026, 11, 30), "bench-run", hold_for_emergencies)
             commits.append((time.perf_counter(), stats.dispatched))
         done.set()
 

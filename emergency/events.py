@@ -24,14 +24,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from emergency.model import EmergencyRecord, EmergencyRepository, StoredEvent
+from emergency.plan import LoadedPlan, parse_duration
+from emergency.rules import CorrelationHit, compile_rules
+from emergency.scope import parse_scope
 from emergency.service import declare
-from engine.durable_adapter import CorrelationEngine
-from engine.emergency_model import EmergencyRecord, EmergencyRepository, StoredEvent
-from engine.emergency_plan import LoadedPlan, parse_duration
-from engine.emergency_rules import CorrelationHit, compile_rules
-from engine.emergency_scope import parse_scope
-from engine.facts import AwareDatetime
-from engine.jsonl import read_models
+from engine.contracts.facts import AwareDatetime
+from engine.contracts.jsonl import read_models
+from engine.match.durable_adapter import CorrelationEngine
 
 
 class Event(BaseModel):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.emergency_model import RESPONSE_COMPLETED, EmergencyRecord, EmergencyRepository, NoticeRecord
-from engine.emergency_plan import LoadedPlan, notice_context, parse_duration
+from emergency.model import RESPONSE_COMPLETED, EmergencyRecord, EmergencyRepository, NoticeRecord
+from emergency.plan import LoadedPlan, notice_context, parse_duration
 
 
 def file_notices(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from engine.emergency_model import EmergencyRecord, EmergencyRepository, Kind, StandDownRecord, new_id
-from engine.emergency_plan import LoadedPlan, parse_duration
-from engine.emergency_scope import parse_scope
-from engine.errors import InputError
+from emergency.model import EmergencyRecord, EmergencyRepository, Kind, StandDownRecord, new_id
+from emergency.plan import LoadedPlan, parse_duration
+from emergency.scope import parse_scope
+from engine.contracts.errors import InputError
 
 
 def _tier(tier: int | str) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from engine.errors import InputError
+from engine.contracts.errors import InputError
 from flows.prefect_settings import quiet_prefect
 
 # Each module attaches its commands to flows.app when imported.

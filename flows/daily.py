@@ -2,7 +2,7 @@
 
 Shape: load the approved versions from the record → split the portfolio into account-id
 ranges → one task per range (decide + gate + write decisions and outbox rows in one
-transaction, see `engine.store.daily`) → hand new contacts to the dispatcher → artifacts
+transaction, see `engine.run.daily`) → hand new contacts to the dispatcher → artifacts
 and our own run record. Tasks never cache or persist results: a retry must re-evaluate and
 lean on the outbox's unique key, not replay a stored answer.
 """
@@ -22,18 +22,19 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from engine.store.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
+from emergency.guard import hold_for_emergencies
+from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
+from engine.run.workers import run_chunk, start_pool, worker_count
 from engine.store.db import ready_engine
 from engine.store.playbooks import loaded_by_sha, loaded_in_force
 from engine.store.runs import finish_run, start_run
-from engine.store.workers import run_chunk, start_pool, worker_count
 from flows.dispatch.registry import get_dispatcher
 from flows.run_report import markdown_report, summary_table
 
 FLOW_NAME = "daily-strategy-run"
 # Set by `arrears run daily` when a person watches: called with (accounts done, total).
 progress_hook: Callable[[int, int], None] | None = None
-# The run's worker processes while a flow run uses them (see `engine.store.workers`); the
+# The run's worker processes while a flow run uses them (see `engine.run.workers`); the
 # tasks run in threads of this process and hand their chunk to it.
 _pool: ProcessPoolExecutor | None = None
 # Chunks finish concurrently then; one send at a time keeps a gateway's file or stream whole.
@@ -71,11 +72,11 @@ def decide_chunk_task(
     In a worker process when the run has a pool (the task's thread only waits), else here.
     """
     if _pool is not None:
-        summary, new_contacts = _pool.submit(run_chunk, shas, lo, hi, as_of, flow_run_id).result()
+        summary, new_contacts = _pool.submit(run_chunk, shas, lo, hi, as_of, flow_run_id, hold_for_emergencies).result()
     else:
         engine = ready_engine()
         playbooks = loaded_by_sha(engine, shas)
-        stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id)
+        stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id, hold_for_emergencies)
         summary, new_contacts = stats.as_dict(), stats.new_contacts
     with _dispatch_lock:
         get_dispatcher(dispatcher).send(new_contacts)

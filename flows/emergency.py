@@ -22,11 +22,11 @@ from prefect.cache_policies import NO_CACHE
 
 from emergency import response as plan_response
 from emergency import service
-from engine.emergency_plan import DEFAULT_PLAN, cached_plan
+from emergency.plan import DEFAULT_PLAN, cached_plan
 
 
 def _repo() -> Any:
-    from engine.emergency_store import SqlEmergencyRepository
+    from emergency.repository import SqlEmergencyRepository
     from engine.store.db import ready_engine
 
     return SqlEmergencyRepository(ready_engine())

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from engine.facts import Account, Action, HistoryEntry
+from engine.contracts.facts import Account, Action, HistoryEntry
 
 CASES_DIR = Path(__file__).parent / "compliance_cases"
 BASE = yaml.safe_load((CASES_DIR / "_base.yaml").read_text(encoding="utf-8"))

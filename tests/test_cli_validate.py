@@ -12,7 +12,7 @@ from cli_helpers import PLAYBOOK, assert_refused, position, run, write_playbook
 
 ROOT = Path(__file__).resolve().parent.parent
 # YAML files under playbooks/ that are not collection playbooks (validated elsewhere).
-NOT_PLAYBOOKS = {"emergency.yaml": "the emergency plan (engine.emergency_plan)"}
+NOT_PLAYBOOKS = {"emergency.yaml": "the emergency plan (emergency.plan)"}
 SHIPPED = sorted(p for p in (ROOT / "playbooks").glob("*.yaml") if p.name not in NOT_PLAYBOOKS)
 
 

@@ -11,7 +11,7 @@ from engine.compliance.gate import template_violations
 from engine.compliance.limits import LimitError, Limits, tighten
 from engine.compliance.registry import all_rules, get
 from engine.compliance.timeutil import fmt_minutes, minutes
-from engine.facts import Action
+from engine.contracts.facts import Action
 
 PARAMS = [(rule, p) for rule in all_rules() for p in rule.params]
 

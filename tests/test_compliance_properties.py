@@ -20,7 +20,7 @@ from engine.compliance.gate import check
 from engine.compliance.limits import Limits
 from engine.compliance.registry import rules_for
 from engine.compliance.timeutil import DEFAULT_ZONES
-from engine.facts import Account, Action, HistoryEntry
+from engine.contracts.facts import Account, Action, HistoryEntry
 
 BASE = datetime(2026, 3, 1, tzinfo=ZoneInfo("UTC"))  # spans the US and UK DST changes
 CALLS = ("call", "robot_call", "voicemail")

@@ -10,7 +10,8 @@ from pathlib import Path
 from record_fixtures import CN_PLAYBOOK
 from sqlalchemy import select
 
-from engine.store.daily import chunk_bounds, process_chunk
+from emergency.guard import hold_for_emergencies
+from engine.run.daily import chunk_bounds, process_chunk
 from engine.store.db import get_engine, upgrade
 from engine.store.imports import import_accounts, import_history
 from engine.store.models import DecisionRow
@@ -64,7 +65,7 @@ def _run(tmp_path: Path, conversations: int, monkeypatch) -> dict:
     bounds = chunk_bounds(engine, {"CN"}, 1)
     assert len(bounds) == 2  # the two accounts are decided in different chunks
     for lo, hi in bounds:
-        process_chunk(engine, playbooks, lo, hi, DAY, "run-1")
+        process_chunk(engine, playbooks, lo, hi, DAY, "run-1", hold_for_emergencies)
     with engine.connect() as conn:
         text = conn.execute(select(DecisionRow.decision).where(DecisionRow.account_id == "CN-B")).scalar_one()
     return json.loads(text)

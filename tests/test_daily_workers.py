@@ -16,8 +16,8 @@ import record_fixtures as rf
 from record_fixtures import AS_OF, ROOT, arrears_exe, cli_env, seed
 from sqlalchemy import text
 
+from engine.run.workers import worker_count
 from engine.store.db import get_engine
-from engine.store.workers import worker_count
 
 pytestmark = pytest.mark.slow
 prefect_api = rf.prefect_api

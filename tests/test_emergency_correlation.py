@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from emergency.events import Correlator, Event
-from engine.durable_adapter import MAX_LIVE_SESSIONS, CorrelationEngine
-from engine.emergency_model import InMemoryRepository
-from engine.emergency_plan import load_plan
-from engine.emergency_rules import WindowRule
+from emergency.model import InMemoryRepository
+from emergency.plan import load_plan
+from emergency.rules import WindowRule
+from engine.match.durable_adapter import MAX_LIVE_SESSIONS, CorrelationEngine
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 PLAN = load_plan()

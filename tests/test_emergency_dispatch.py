@@ -11,10 +11,11 @@ from pathlib import Path
 from record_fixtures import seed
 from sqlalchemy import select
 
+from emergency.guard import hold_for_emergencies
+from emergency.plan import load_plan
+from emergency.repository import SqlEmergencyRepository
 from emergency.service import declare, stand_down
-from engine.emergency_plan import load_plan
-from engine.emergency_store import SqlEmergencyRepository
-from engine.store.daily import chunk_bounds, process_chunk
+from engine.run.daily import chunk_bounds, process_chunk
 from engine.store.db import get_engine
 from engine.store.models import AuditLog, DecisionRow, OutboxContact
 from engine.store.playbooks import loaded_in_force
@@ -36,7 +37,7 @@ def test_declared_scope_is_held_and_recorded(tmp_path: Path) -> None:
     repo = SqlEmergencyRepository(engine)
     record = declare(repo, load_plan(), tier=1, scope="jurisdiction=CN", reason="breach", by="alice")
     (lo, hi), *_ = chunk_bounds(engine, jurisdictions, 10_000)
-    stats = process_chunk(engine, playbooks, lo, hi, DAY, "run-1")
+    stats = process_chunk(engine, playbooks, lo, hi, DAY, "run-1", hold_for_emergencies)
     assert stats.dispatched == 0 and stats.blocked_by_rule["EMERGENCY.TIER1"] > 0
     with engine.connect() as conn:
         assert conn.execute(select(OutboxContact.id)).all() == []
@@ -46,7 +47,7 @@ def test_declared_scope_is_held_and_recorded(tmp_path: Path) -> None:
 
     # stood down: a rerun of the same date dispatches what was held
     stand_down(repo, load_plan(), record.emergency_id, ["alice", "bob"], "over")
-    again = process_chunk(engine, playbooks, lo, hi, DAY, "run-2")
+    again = process_chunk(engine, playbooks, lo, hi, DAY, "run-2", hold_for_emergencies)
     assert again.dispatched == stats.blocked_by_rule["EMERGENCY.TIER1"]
 
 
@@ -57,7 +58,7 @@ def test_declaration_during_a_running_dispatch(tmp_path: Path) -> None:
 
     def run() -> None:
         for lo, hi in bounds:
-            done.append(process_chunk(engine, playbooks, lo, hi, DAY, "run-1").dispatched)
+            done.append(process_chunk(engine, playbooks, lo, hi, DAY, "run-1", hold_for_emergencies).dispatched)
 
     worker = threading.Thread(target=run)
     worker.start()
@@ -88,7 +89,7 @@ def test_tier3_reassigns_the_account_to_the_plan_target(tmp_path: Path) -> None:
     repo = SqlEmergencyRepository(engine)
     plan = load_plan()
     record = declare(repo, plan, tier=3, scope=f"account={account_id}", reason="agitated call", by="alice")
-    process_chunk(engine, playbooks, lo, hi, DAY, "run-1")
+    process_chunk(engine, playbooks, lo, hi, DAY, "run-1", hold_for_emergencies)
     reassign = plan.plan.tiers[3].reassign
     assert reassign is not None
     with engine.connect() as conn:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.emergency_plan import DEFAULT_PLAN, load_plan
-from engine.errors import InputError
+from emergency.plan import DEFAULT_PLAN, load_plan
+from engine.contracts.errors import InputError
 
 
 def test_shipped_plan_is_valid() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.emergency_scope import parse_scope, subject_for
-from engine.errors import InputError
+from emergency.scope import parse_scope, subject_for
+from engine.contracts.errors import InputError
 
 ACC = {"account_id": "A1", "debtor_id": "D1", "jurisdiction": "US"}
 CTX = {"segment": "vip", "assignment": {"kind": "collector", "queue": "c7"}}

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from emergency.enforce import EmergencyGuard, active_emergency_violations
+from emergency.model import InMemoryRepository
+from emergency.plan import load_plan
 from emergency.response import escalate_overdue, run_response
 from emergency.service import confirm, declare, stand_down
-from engine.emergency_enforce import EmergencyGuard, active_emergency_violations
-from engine.emergency_model import InMemoryRepository
-from engine.emergency_plan import load_plan
-from engine.errors import InputError
+from engine.contracts.errors import InputError
 
 PLAN = load_plan()
 ACC = {"account_id": "A1", "debtor_id": "D1", "jurisdiction": "US"}

@@ -38,9 +38,9 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.decide import Evaluator
-from engine.facts import Account, HistoryEntry
-from engine.playbook_loader import LoadedPlaybook, load_playbook
+from engine.contracts.facts import Account, HistoryEntry
+from engine.decide.evaluator import Evaluator
+from engine.playbook.loader import LoadedPlaybook, load_playbook
 
 GOLDEN = Path(__file__).parent / "golden"
 FILES = sorted(GOLDEN.glob("*.yaml"))

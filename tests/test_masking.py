@@ -1,6 +1,6 @@
 """Personal data never reaches a log, artifact or report unmasked."""
 
-from engine.masking import mask_contact, mask_email, mask_name, mask_phone, mask_text
+from engine.report.masking import mask_contact, mask_email, mask_name, mask_phone, mask_text
 
 
 def test_phone_keeps_country_code_and_last_four():

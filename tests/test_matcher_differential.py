@@ -17,13 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.compiler import parsed
-from engine.condition_ast import Aggregate, Field, operands
-from engine.durable_adapter import DurableMatcher
-from engine.facts import Account
-from engine.features import operand_values
-from engine.python_matcher import PythonMatcher
-from engine.rule_program import Program, Rule
+from engine.compile.compiler import parsed
+from engine.compile.condition_ast import Aggregate, Field, operands
+from engine.compile.program import Program, Rule
+from engine.contracts.facts import Account
+from engine.match.durable_adapter import DurableMatcher
+from engine.match.features import operand_values
+from engine.match.python_matcher import PythonMatcher
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 FLAGS = ("vulnerable", "disputed", "complaint_open", "lost_contact")
@@ -169,7 +169,7 @@ MIXED = [
 ]
 
 # (value of attributes.x, numbers of the MIXED conditions that hold), worked out by hand from
-# the documented semantics (`engine.condition_eval`): kinds never mix, `!=` included.
+# the documented semantics (`engine.compile.reference`): kinds never mix, `!=` included.
 PINNED: list[tuple[Any, set[int]]] = [
     (5, {1, 4, 5, 10, 14, 16, 17}),
     ("5", {4, 8, 10, 14, 16, 17}),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.schema import render
+from engine.playbook.schema import render
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "docs" / "playbook.schema.json"
@@ -19,7 +19,7 @@ SHIPPED = sorted(p for p in (ROOT / "playbooks").glob("*.yaml") if p.name not in
 
 def test_committed_schema_is_fresh() -> None:
     assert SCHEMA.read_text(encoding="utf-8") == render(), (
-        "docs/playbook.schema.json is stale: run `python -m engine.schema > docs/playbook.schema.json`"
+        "docs/playbook.schema.json is stale: run `python -m engine.playbook.schema > docs/playbook.schema.json`"
     )
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from engine.compliance.context import Context
 from engine.compliance.gate import evaluate
 from engine.compliance.limits import Limits
-from engine.errors import InputError
-from engine.facts import Account, Action, HistoryEntry
-from engine.jsonl import read_models
+from engine.contracts.errors import InputError
+from engine.contracts.facts import Account, Action, HistoryEntry
+from engine.contracts.jsonl import read_models
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from engine.compliance.timeutil import zones_for
-from engine.facts import Account, Action, HistoryEntry
+from engine.contracts.facts import Account, Action, HistoryEntry
 
 # Call-like channels: a telephone call in the sense of 12 CFR 1006.14(b).
 CALL_CHANNELS = frozenset({"call", "robot_call", "voicemail"})

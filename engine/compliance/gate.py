@@ -21,7 +21,7 @@ from engine.compliance.base import Finding, Rule
 from engine.compliance.context import Context
 from engine.compliance.limits import Limits
 from engine.compliance.registry import rules_for
-from engine.facts import Account, Action, HistoryEntry
+from engine.contracts.facts import Account, Action, HistoryEntry
 
 MAX_RESCHEDULE_STEPS = 12
 

@@ -2,7 +2,7 @@
 
 Both formats carry the same tables — violations by rule (with citations), by
 collector/agency (`by`), by day — and the findings themselves. Contact addresses and any
-phone number or e-mail address inside a reason are masked (`engine.masking`): the report
+phone number or e-mail address inside a reason are masked (`engine.report.masking`): the report
 is meant to leave the building. Files are written to a temporary name and renamed, so a
 failed run never leaves half a report behind.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from engine.compliance.audit import AuditResult
-from engine.masking import mask_contact, mask_text
+from engine.report.masking import mask_contact, mask_text
 
 MD_NAME = "compliance-audit.md"
 HTML_NAME = "compliance-audit.html"

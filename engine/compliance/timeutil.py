@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from engine.facts import Account
+from engine.contracts.facts import Account
 
 # When nothing is known about the debtor's location: the jurisdiction's zones. For the US,
 # all continental zones plus Alaska and Hawaii, conservatively (the window is their overlap).

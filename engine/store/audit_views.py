@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from engine.errors import InputError
+from engine.contracts.errors import InputError
 from engine.store.models import DecisionRow, FlowRunRow, OutboxContact
 
 

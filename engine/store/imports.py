@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from engine.facts import Account, HistoryEntry
-from engine.jsonl import read_models
+from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.jsonl import read_models
 from engine.store.clock import iso_utc, now_iso
 from engine.store.models import AccountRow, ContactHistoryRow, Debtor
 from engine.store.upsert import upsert

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from engine.errors import InputError
-from engine.playbook_loader import LoadedPlaybook, load_playbook
+from engine.contracts.errors import InputError
+from engine.playbook.loader import LoadedPlaybook, load_playbook
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import now_iso

@@ -11,7 +11,7 @@ from flows.app import app, audit_app
 
 
 def _date(text: str | None) -> str | None:
-    from engine.timestamps import parse_date
+    from engine.contracts.timestamps import parse_date
 
     return parse_date(text, "--date").isoformat() if text else None
 
@@ -68,7 +68,7 @@ def explain(
     json_output: bool = typer.Option(False, "--json"),
 ) -> None:
     """The recorded decision for an account: which version, which rules, what was blocked and why."""
-    from engine.masking import mask_contact
+    from engine.report.masking import mask_contact
     from engine.store.audit_views import explain as view
     from engine.store.db import ready_engine
 
@@ -113,7 +113,7 @@ def report(
     json_output: bool = typer.Option(False, "--json", help="print the report's data as JSON instead"),
 ) -> None:
     """An HTML report for one business date: runs, counts, blocked by rule with citations, emergencies, versions."""
-    from engine.store.audit_report import gather, render_html
+    from engine.report.audit_report import gather, render_html
     from engine.store.db import ready_engine
     from engine.store.settings import arrears_home
 

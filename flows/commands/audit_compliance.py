@@ -29,7 +29,7 @@ def audit_compliance(
 
     limits: Any = None
     if playbook is not None:
-        from engine.playbook_loader import load_playbook
+        from engine.playbook.loader import load_playbook
 
         limits = load_playbook(playbook).compliance_limits
     result = audit(history, accounts, limits=limits)

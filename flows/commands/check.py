@@ -13,20 +13,20 @@ from typing import Any
 
 import typer
 
-from engine.emergency_store import apply_to_verdict
-from engine.facts import Account, Action, HistoryEntry
-from engine.jsonl import read_json_file, read_models
+from emergency.repository import apply_to_verdict
+from engine.contracts.facts import Account, Action, HistoryEntry
+from engine.contracts.jsonl import read_json_file, read_models
 from flows.app import app
 
 
 def _playbook_limits(path: Path) -> Any:
     """The playbook's tightened compliance limits (validation errors surface as InputError)."""
     try:
-        from engine.playbook_loader import load_playbook
+        from engine.playbook.loader import load_playbook
     except ModuleNotFoundError as exc:
-        if exc.name != "engine.playbook_loader":
+        if exc.name != "engine.playbook.loader":
             raise
-        from engine.errors import InputError
+        from engine.contracts.errors import InputError
 
         raise InputError.at(str(path), 0, 0, "--playbook is not available in this build") from None
     return load_playbook(path).compliance_limits

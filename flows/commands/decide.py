@@ -14,11 +14,11 @@ from pathlib import Path
 
 import typer
 
-from engine.decide import Evaluator
-from engine.decide_stream import decide_file
-from engine.history_index import HistoryIndex
-from engine.playbook_loader import load_playbook
-from engine.timestamps import parse_at
+from engine.contracts.timestamps import parse_at
+from engine.decide.evaluator import Evaluator
+from engine.decide.history_index import HistoryIndex
+from engine.decide.stream import decide_file
+from engine.playbook.loader import load_playbook
 from flows.app import app
 
 
@@ -34,7 +34,7 @@ def decide(
     """One decision per account, in input order."""
     when = parse_at(at)
     loaded = load_playbook(playbook)
-    from engine.gate_adapter import default_gate
+    from engine.compliance.adapter import default_gate
 
     evaluator = Evaluator(loaded, matcher="python" if engine == "python" else "durable", gate=default_gate(loaded))
     target_dir = out.parent if out is not None else Path(tempfile.gettempdir())

@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from engine.errors import InputError
+from engine.contracts.errors import InputError
 from flows.app import app
 
 MAKER, CHECKER = "demo-strategist", "demo-risk-officer"
@@ -88,12 +88,12 @@ def demo(
     os.environ["ARREARS_HOME"] = str(home)
     os.environ["ARREARS_DATABASE_URL"] = f"sqlite:///{db}"
 
-    from engine.masking import mask_contact, mask_text
+    from engine.contracts.timestamps import parse_date
+    from engine.report.masking import mask_contact, mask_text
     from engine.store import audit_views
     from engine.store.db import ready_engine, upgrade
     from engine.store.imports import count_lines, import_accounts, import_history
     from engine.store.playbooks import activate, approve
-    from engine.timestamps import parse_date
     from flows.commands.run import run_daily_flow
     from flows.progress import progress_bar
     from flows.synthetic import write_portfolio

@@ -18,7 +18,7 @@ from typing import Any
 
 import typer
 
-from engine.errors import InputError
+from engine.contracts.errors import InputError
 from flows.app import app
 
 emergency_app = typer.Typer(help="Three-tier emergency response: declare, stand down, status.", no_args_is_help=True)
@@ -31,13 +31,13 @@ RESPONSE_HELP = "run the response as the Prefect flow (`flow`), in this process 
 
 
 def _plan(path: Path | None) -> Any:
-    from engine.emergency_plan import DEFAULT_PLAN, cached_plan
+    from emergency.plan import DEFAULT_PLAN, cached_plan
 
     return cached_plan(str(path or os.environ.get("ARREARS_EMERGENCY_PLAN") or DEFAULT_PLAN))
 
 
 def _repo() -> Any:
-    from engine.emergency_store import SqlEmergencyRepository
+    from emergency.repository import SqlEmergencyRepository
     from engine.store.db import ready_engine
 
     return SqlEmergencyRepository(ready_engine())

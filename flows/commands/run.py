@@ -22,9 +22,9 @@ def run_daily_flow(
 ) -> dict:
     """Run the flow in this process; returns the contract summary (state included)."""
     quiet_prefect()
+    from engine.contracts.timestamps import parse_date
     from engine.store.db import ready_engine
     from engine.store.playbooks import loaded_in_force
-    from engine.timestamps import parse_date
 
     day = parse_date(as_of).isoformat() if as_of else None
     loaded_in_force(ready_engine(), playbook)  # user errors before Prefect starts: exit 2, no flow run

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from engine.errors import InputError, Problem
-from engine.playbook_loader import load_playbook
+from engine.contracts.errors import InputError, Problem
+from engine.playbook.loader import load_playbook
 from flows.app import app
 
 
@@ -22,7 +22,7 @@ def _is_emergency_plan(path: Path) -> bool:
 
 def _validate_one(path: Path) -> dict[str, str]:
     if _is_emergency_plan(path):
-        from engine.emergency_plan import load_plan
+        from emergency.plan import load_plan
 
         loaded = load_plan(path)
         return {"name": loaded.plan.name, "version": f"plan v{loaded.plan.version}", "sha256": loaded.sha256}

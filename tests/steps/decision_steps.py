@@ -30,10 +30,10 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from engine.decide import Evaluator
-from engine.facts import Account, Action, HistoryEntry
-from engine.gate_adapter import default_gate
-from engine.playbook_loader import load_playbook
+from engine.compliance.adapter import default_gate
+from engine.contracts.facts import Account, Action, HistoryEntry
+from engine.decide.evaluator import Evaluator
+from engine.playbook.loader import load_playbook
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 
@@ -510,7 +510,7 @@ def then_no_message_mentions(journey: Journey, text: str) -> None:
 
 @then("every e-mail and SMS carries the opt-out text")
 def then_opt_out(journey: Journey) -> None:
-    from engine.templates import OPT_OUT
+    from engine.playbook.templates import OPT_OUT
 
     language = evaluator(journey.playbook or "").loaded.templates.language
     electronic = [a for a in journey.d["actions"] if a["channel"] in ("sms", "email", "messaging")]

@@ -1,0 +1,103 @@
+"""Enforcement: which active emergencies cover an action, as contract violations.
+
+Called by `arrears check`, by decisions over the database and by the daily run's dispatch
+right before it writes the outbox. Overlapping emergencies are all listed, strictest tier
+first (Tier 1 is the strictest); an action is blocked when any covering emergency's
+suspension applies to its channel and kind, so standing one down leaves the others in force.
+
+The dispatch path calls this once per chunk: `EmergencyGuard.load(repo, at)` reads the
+enforced emergencies once (one indexed query), then matching is pure and in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from emergency.model import EmergencyRecord, EmergencyRepository
+from emergency.scope import Scope, Subject, parse_scope, subject_for
+
+
+def rule_id(tier: int) -> str:
+    return f"EMERGENCY.TIER{tier}"
+
+
+def violation(record: EmergencyRecord) -> dict[str, Any]:
+    """The contract's violation object for one covering emergency."""
+    return {
+        "rule": rule_id(record.tier),
+        "citation": f"Arrears emergency plan {record.plan} tier {record.tier}",
+        "reason": (
+            f"emergency {record.emergency_id} (tier {record.tier}, scope {record.scope}) declared by "
+            f"{record.declared_by} at {record.declared_at.isoformat()}: {record.reason}"
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class EmergencyGuard:
+    """The emergencies enforced at one moment, with their scopes parsed once."""
+
+    entries: tuple[tuple[EmergencyRecord, Scope], ...]
+    at: datetime
+
+    @classmethod
+    def of(cls, records: Iterable[EmergencyRecord], at: datetime) -> EmergencyGuard:
+        chosen = sorted(
+            (r for r in records if r.enforced(at)), key=lambda r: (r.tier, r.declared_at, r.emergency_id)
+        )
+        return cls(tuple((r, parse_scope(r.scope)) for r in chosen), at)
+
+    @classmethod
+    def load(cls, repo: EmergencyRepository, at: datetime | None = None) -> EmergencyGuard:
+        at = at or datetime.now(UTC)
+        return cls.of(repo.enforced(at), at)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def covering(self, subject: Subject) -> list[EmergencyRecord]:
+        """Every enforced emergency whose scope covers `subject`, strictest first."""
+        return [record for record, scope in self.entries if scope.covers(subject)]
+
+    def blocking(self, subject: Subject, channel: str | None, kind: str | None) -> list[EmergencyRecord]:
+        return [r for r in self.covering(subject) if r.blocks(channel, kind)]
+
+    def violations(self, account: Any, context: dict[str, Any] | None, action: Any) -> list[dict[str, Any]]:
+        if not self.entries:
+            return []
+        subject = subject_for(account, context, action)
+        channel, kind = _field(action, "channel"), _field(action, "kind")
+        return [violation(r) for r in self.blocking(subject, channel, kind)]
+
+    def reassignment(self, account: Any, context: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The strictest covering emergency's reassignment (e.g. to a senior mediator)."""
+        subject = subject_for(account, context, None)
+        return next((r.reassign for r in self.covering(subject) if r.reassign), None)
+
+
+def _field(action: Any, name: str) -> Any:
+    if action is None:
+        return None
+    return action.get(name) if isinstance(action, dict) else getattr(action, name, None)
+
+
+def active_emergency_violations(
+    source: EmergencyRepository | EmergencyGuard | Sequence[EmergencyRecord],
+    account: Any,
+    context: dict[str, Any] | None,
+    action: Any,
+    at: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Violation dicts (`EMERGENCY.TIER<n>`) of every active emergency blocking `action` on
+    `account` in its decision `context` (segment, assignment), strictest tier first."""
+    at = at or datetime.now(UTC)
+    if isinstance(source, EmergencyGuard):
+        guard = source
+    elif isinstance(source, Sequence):
+        guard = EmergencyGuard.of(source, at)
+    else:
+        guard = EmergencyGuard.load(source, at)
+    return guard.violations(account, context, action)

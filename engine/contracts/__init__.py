@@ -1,0 +1,4 @@
+"""The contracts every layer shares: account and history facts, input errors, JSON lines, timestamps.
+
+May import: the standard library and pydantic only — nothing else of the project.
+"""

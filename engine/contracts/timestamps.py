@@ -1,0 +1,29 @@
+"""Parsing of the `--at` / `--as-of` options: ISO 8601 with an offset, or a date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from engine.contracts.errors import InputError
+
+
+def parse_at(text: str | None, option: str = "--at") -> datetime:
+    """A timestamp with offset; `None` means now (UTC). Impossible dates are user errors."""
+    if text is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError.at(option, 1, 1, f"{option}: not an ISO 8601 timestamp: {text!r} ({exc})") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError.at(option, 1, 1, f"{option}: {text!r} needs a UTC offset, e.g. {text}+08:00")
+    return value
+
+
+def parse_date(text: str | None, option: str = "--as-of") -> date:
+    if text is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError.at(option, 1, 1, f"{option}: not a valid date {text!r} ({exc})") from None
