@@ -37,8 +37,9 @@ _IDS = (
     re.compile(r"\b\d{3}-\d{2}-\d{4}\b"),
     re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b"),
 )
-# Phone-like runs: optional +, then 7 or more digits possibly separated by spaces or dashes.
-_PHONE = re.compile(r"(?<![\w])\+?\d[\d\s-]{5,}\d(?![\w])")
+# Phone-like runs: optional + or (, then 7 or more digits possibly separated by spaces, dashes
+# or an area code's parentheses; masked only when 10+ digits and not a date (`_phone_or_keep`).
+_PHONE = re.compile(r"(?<![\w(])[+(]?\d[\d\s()-]{5,}\d(?![\w])")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A money amount next to a currency sign or code: `$2,650.00`, `£600.00`, `¥8,000.00`, `8000元`.
 _AMOUNT = re.compile(
