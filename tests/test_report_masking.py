@@ -96,8 +96,8 @@ def _artifacts(flow_run_id: str) -> dict[str, Any]:
 def _contact_log(path: Path) -> None:
     """Past contacts that break rules, with the debtors' names and numbers in their texts."""
     entries = [
-        {"account_id": US["account_id"], "at": "2026-11-20T21:30:00-06:00", "channel": "call", "outcome": "conversation",
-         "recorded": True, "to": "+12025550199", "by": "c-7",
+        {"account_id": US["account_id"], "at": "2026-11-20T21:30:00-06:00", "channel": "call",
+         "outcome": "conversation", "recorded": True, "to": "+12025550199", "by": "c-7",
          "text": "Quentin Farquharson, call back on (202) 555-0199 or quentin.farquharson@mailbox.example"},
         {"account_id": CN["account_id"], "at": "2026-11-20T23:30:00+08:00", "channel": "call", "outcome": "connected",
          "recorded": True, "to": "+8613912345678", "by": "c-8", "text": "欧阳秀英您好，请回电 139 1234 5678"},
