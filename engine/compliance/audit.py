@@ -27,6 +27,7 @@ from engine.compliance.limits import Limits
 from engine.contracts.errors import InputError
 from engine.contracts.facts import Account, Action, HistoryEntry
 from engine.contracts.jsonl import read_models
+from engine.report.masking import Personal
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -52,6 +53,8 @@ class AuditResult:
     contacts_checked: int = 0
     first: datetime | None = None
     last: datetime | None = None
+    # What each account with a finding holds about its debtor, so the report can mask it.
+    personal: dict[str, Personal] = field(default_factory=dict)
 
     def by_rule(self) -> list[tuple[str, str, int]]:
         counts = Counter((f.rule, f.citation) for f in self.findings)
@@ -157,6 +160,8 @@ def audit(history_path: str | Path, accounts_path: str | Path, *, limits: Limits
                     result.last = max(result.last or entry.at, entry.at)
                     ctx = Context(accounts[entry.account_id], _as_action(entry), entries, presorted=True)
                     for rule, finding in evaluate(ctx, limits):
+                        if entry.account_id not in result.personal:
+                            result.personal[entry.account_id] = Personal.of(accounts[entry.account_id])
                         result.findings.append(
                             AuditFinding(
                                 account_id=entry.account_id,

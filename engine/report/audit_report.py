@@ -2,115 +2,175 @@
 
 Runs of the day, counts, every blocking rule with its citation, emergencies, the playbook
 versions in force, and a few blocked examples. Personal data is masked (`engine.report.masking`):
-an auditor sees which rule stopped which account, not the debtor's number or message.
+an auditor sees which rule stopped which account, not the debtor's name, number or message.
+The example texts are rendered letters and texts, so they are masked with what the account
+itself holds (its names, numbers, e-mails, IDs, addresses) and their amounts are hidden too;
+an emergency's reason is masked with what the accounts in its scope hold.
+
+`gather` collects the data (also what `--json` prints) in named steps; `render_html` hands it
+to the template `templates/audit_report.html.j2` (`engine.report.templating`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from html import escape
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
-from engine.report.masking import mask_contact, mask_text
+from engine.report.masking import Personal, mask_contact, mask_text
+from engine.report.templating import render_report
 from engine.store import audit_views
 from engine.store.chain import verify_all
 from engine.store.clock import now_iso
-from engine.store.models import AuditLog, DecisionRow, Emergency, EmergencyStandDown, OutboxContact
+from engine.store.models import AccountRow, AuditLog, DecisionRow, Emergency, EmergencyStandDown, OutboxContact
 from engine.store.playbooks import list_versions
 
-STYLE = (
-    "body{font:14px system-ui,sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;margin:.5em 0 1.5em}"
-    "td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f4f4f4}"
-    ".ok{color:#080}.bad{color:#b00}code{font-size:12px}"
-)
+TEMPLATE = "audit_report.html.j2"
+EXAMPLES = 10
+_SCOPE_ACCOUNT = re.compile(r"\b(account|debtor)=([A-Za-z0-9_.:@/-]+)")
 
 
-def _table(headers: list[str], rows: list[list[Any]]) -> str:
-    if not rows:
-        return "<p>none</p>"
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+@dataclass
+class _Tally:
+    """The day's latest decisions, counted."""
+
+    decided: int = 0
+    by_stage: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    citations: dict[str, str] = field(default_factory=dict)
+    examples: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (account_id, blocked entry)
+
+
+def _latest_decisions(conn: Connection, business_date: str) -> Iterator[tuple[str, str | None, str]]:
+    """(account, stage, decision JSON) of the latest decision per account on the day."""
+    d = DecisionRow.__table__
+    stmt = select(d.c.account_id, d.c.stage, d.c.decision).where(d.c.business_date == business_date)
+    seen: set[str] = set()
+    for account_id, stage, text in conn.execution_options(yield_per=2000).execute(stmt.order_by(d.c.chain_seq.desc())):
+        if account_id not in seen:
+            seen.add(account_id)
+            yield account_id, stage, text
+
+
+def _tally(conn: Connection, business_date: str) -> _Tally:
+    """Decisions by stage, blocked actions by rule (with citations), the first blocked examples."""
+    tally = _Tally()
+    for account_id, stage, text in _latest_decisions(conn, business_date):
+        tally.decided += 1
+        tally.by_stage[stage or "none"] += 1
+        if '"blocked":[]' in text:
+            continue
+        for blocked in json.loads(text)["blocked"]:
+            for v in blocked["violations"]:
+                tally.by_rule[v["rule"]] += 1
+                tally.citations.setdefault(v["rule"], v.get("citation", ""))
+            if len(tally.examples) < EXAMPLES:
+                tally.examples.append((account_id, blocked))
+    return tally
+
+
+def _personal(conn: Connection, account_ids: Iterable[str] = (), debtor_ids: Iterable[str] = ()) -> list[Personal]:
+    """What the given accounts (or all accounts of the given debtors) hold about their debtors."""
+    a = AccountRow.__table__
+    accounts, debtors = sorted(set(account_ids)), sorted(set(debtor_ids))
+    found: list[Personal] = []
+    for column, keys in ((a.c.account_id, accounts), (a.c.debtor_id, debtors)):
+        if keys:
+            found += [Personal.of(json.loads(f)) for (f,) in conn.execute(select(a.c.facts).where(column.in_(keys)))]
+    return found
+
+
+def _examples(conn: Connection, raw: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Blocked actions as an auditor may see them: every personal detail and amount masked."""
+    personal = {a: next(iter(_personal(conn, [a])), Personal()) for a in {a for a, _ in raw}}
+    return [
+        {
+            "account_id": account_id,
+            "channel": blocked["action"].get("channel"),
+            "to": personal[account_id].mask(mask_contact(blocked["action"].get("to"))),
+            "text": personal[account_id].mask(blocked["action"].get("text"), amounts=True),
+            "rules": ", ".join(v["rule"] for v in blocked["violations"]),
+        }
+        for account_id, blocked in raw
+    ]
+
+
+def _scope_masker(conn: Connection, scope: str | None) -> Personal:
+    """One `Personal` holding what every account named in an emergency's scope holds."""
+    terms = _SCOPE_ACCOUNT.findall(scope or "")
+    found = _personal(conn, [v for k, v in terms if k == "account"], [v for k, v in terms if k == "debtor"])
+    return Personal(
+        names=tuple(n for p in found for n in p.names),
+        phones=tuple(n for p in found for n in p.phones),
+        emails=tuple(n for p in found for n in p.emails),
+        ids=tuple(n for p in found for n in p.ids),
+        addresses=tuple(n for p in found for n in p.addresses),
+    )
+
+
+def _emergencies(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, Personal]]:
+    """Every emergency with its stand-down, reasons masked; and each one's masker (for the log)."""
+    stand_downs = {r.emergency_id: r for r in conn.execute(select(EmergencyStandDown.__table__).order_by("chain_seq"))}
+    rows, maskers = [], {}
+    for e in conn.execute(select(Emergency.__table__)).mappings():
+        masker = maskers[e["emergency_id"]] = _scope_masker(conn, e["scope"])
+        down = stand_downs.get(e["emergency_id"])
+        rows.append(
+            {
+                **{k: e[k] for k in ("emergency_id", "tier", "scope", "declared_by", "declared_at")},
+                "reason": masker.mask(e["reason"]),
+                "state": "stood_down" if down else "active",
+                "stood_down_by": getattr(down, "stood_down_by", None),
+                "stood_down_at": getattr(down, "at", None),
+                "stand_down_reason": masker.mask(getattr(down, "reason", None)),
+            }
+        )
+    return rows, maskers
+
+
+def _emergency_log(conn: Connection, maskers: dict[str, Personal]) -> list[dict[str, Any]]:
+    """The chained audit log's emergency events: who did what, when (details masked)."""
+    log = AuditLog.__table__
+    rows = conn.execute(select(log).where(log.c.event.like("EMERGENCY%")).order_by(log.c.chain_seq))
+    return [
+        {
+            "at": r.at,
+            "event": r.event,
+            "actor": r.actor,
+            "subject": r.subject,
+            "details": (maskers[r.subject].mask(r.details) if r.subject in maskers else mask_text(r.details)) or "",
+        }
+        for r in rows
+    ]
 
 
 def gather(engine: Engine, business_date: str) -> dict[str, Any]:
     """Everything the report shows, as data (also what `--json` prints)."""
-    by_rule: Counter[str] = Counter()
-    citations: dict[str, str] = {}
-    by_stage: Counter[str] = Counter()
-    examples: list[dict[str, Any]] = []
-    decided = 0
-    d = DecisionRow.__table__
+    o = OutboxContact.__table__
     with engine.connect() as conn:
-        stmt = select(d.c.account_id, d.c.stage, d.c.decision).where(d.c.business_date == business_date)
-        seen: set[str] = set()
-        for account_id, stage, text in conn.execution_options(yield_per=2000).execute(
-            stmt.order_by(d.c.chain_seq.desc())
-        ):
-            if account_id in seen:  # latest decision per account only
-                continue
-            seen.add(account_id)
-            decided += 1
-            by_stage[stage or "none"] += 1
-            if '"blocked":[]' in text:
-                continue
-            decision = json.loads(text)
-            for b in decision["blocked"]:
-                for v in b["violations"]:
-                    by_rule[v["rule"]] += 1
-                    citations.setdefault(v["rule"], v.get("citation", ""))
-                if len(examples) < 10:
-                    action = b["action"]
-                    examples.append(
-                        {
-                            "account_id": account_id,
-                            "channel": action.get("channel"),
-                            "to": mask_contact(action.get("to")),
-                            "text": mask_text(action.get("text")),
-                            "rules": ", ".join(v["rule"] for v in b["violations"]),
-                        }
-                    )
-        o = OutboxContact.__table__
+        tally = _tally(conn, business_date)
+        examples = _examples(conn, tally.examples)
         channels = Counter(ch for (ch,) in conn.execute(select(o.c.channel).where(o.c.business_date == business_date)))
-        emergencies = [dict(r) for r in conn.execute(select(Emergency.__table__)).mappings()]
-        stand_downs = {
-            r.emergency_id: r for r in conn.execute(select(EmergencyStandDown.__table__).order_by("chain_seq"))
-        }
-        log = AuditLog.__table__
-        response_log = [
-            {
-                "at": r.at,
-                "event": r.event,
-                "actor": r.actor,
-                "subject": r.subject,
-                "details": mask_text(r.details) or "",
-            }
-            for r in conn.execute(select(log).where(log.c.event.like("EMERGENCY%")).order_by(log.c.chain_seq))
-        ]
+        emergencies, maskers = _emergencies(conn)
+        response_log = _emergency_log(conn, maskers)
         _, broken = verify_all(conn)
     return {
         "business_date": business_date,
         "generated_at": now_iso(),
         "runs": audit_views.runs(engine, business_date),
-        "decided": decided,
-        "by_stage": dict(by_stage),
+        "decided": tally.decided,
+        "by_stage": dict(tally.by_stage),
         "contacts_by_channel": dict(channels),
-        "blocked_by_rule": [{"rule": r, "citation": citations[r], "count": n} for r, n in by_rule.most_common()],
-        "blocked_examples": examples,
-        "emergencies": [
-            {
-                **{k: e[k] for k in ("emergency_id", "tier", "scope", "declared_by", "declared_at")},
-                "reason": mask_text(e["reason"]),
-                "state": "stood_down" if e["emergency_id"] in stand_downs else "active",
-                "stood_down_by": getattr(stand_downs.get(e["emergency_id"]), "stood_down_by", None),
-                "stood_down_at": getattr(stand_downs.get(e["emergency_id"]), "at", None),
-                "stand_down_reason": mask_text(getattr(stand_downs.get(e["emergency_id"]), "reason", None)),
-            }
-            for e in emergencies
+        "blocked_by_rule": [
+            {"rule": r, "citation": tally.citations[r], "count": n} for r, n in tally.by_rule.most_common()
         ],
+        "blocked_examples": examples,
+        "emergencies": emergencies,
         "emergency_log": response_log,
         "playbook_versions": [v for v in list_versions(engine) if v["state"] != "pending"],
         "chain": "intact" if broken is None else f"BROKEN: {broken}",
@@ -118,83 +178,5 @@ def gather(engine: Engine, business_date: str) -> dict[str, Any]:
 
 
 def render_html(data: dict[str, Any]) -> str:
-    day = escape(data["business_date"])
-    chain_class = "ok" if data["chain"] == "intact" else "bad"
-    parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Arrears audit {day}</title>",
-        f"<style>{STYLE}</style></head><body>",
-        f"<h1>Audit report, business date {day}</h1>",
-        f"<p>Generated {escape(data['generated_at'])}. Evidence chain: "
-        f"<b class='{chain_class}'>{escape(data['chain'])}</b>. Personal data is masked.</p>",
-        "<h2>Runs</h2>",
-        _table(
-            ["flow run", "state", "started", "ended", "decided", "dispatched", "blocked", "playbooks"],
-            [
-                [
-                    r["flow_run_id"],
-                    r["state"],
-                    r["started"],
-                    r["ended"],
-                    r["decided"],
-                    r["dispatched"],
-                    r["blocked"],
-                    ", ".join(f"{p['name']} {p['version']} {p['sha256'][:12]}" for p in r["playbooks"]),
-                ]
-                for r in data["runs"]
-            ],
-        ),
-        f"<h2>Decisions</h2><p>{data['decided']} accounts decided.</p>",
-        _table(["stage", "accounts"], [[k, v] for k, v in sorted(data["by_stage"].items())]),
-        "<h2>Contacts dispatched</h2>",
-        _table(["channel", "contacts"], [[k, v] for k, v in sorted(data["contacts_by_channel"].items())]),
-        "<h2>Blocked by rule</h2>",
-        _table(
-            ["rule", "citation", "actions"], [[b["rule"], b["citation"], b["count"]] for b in data["blocked_by_rule"]]
-        ),
-        "<h3>Examples (masked)</h3>",
-        _table(
-            ["account", "channel", "to", "rules", "text"],
-            [[e["account_id"], e["channel"], e["to"], e["rules"], e["text"]] for e in data["blocked_examples"]],
-        ),
-        "<h2>Emergencies</h2>",
-        _table(
-            ["id", "tier", "scope", "reason", "declared by", "declared at", "state", "stood down by", "at", "why"],
-            [
-                [
-                    e["emergency_id"],
-                    e["tier"],
-                    e["scope"],
-                    e["reason"],
-                    e["declared_by"],
-                    e["declared_at"],
-                    e["state"],
-                    e["stood_down_by"] or "",
-                    e["stood_down_at"] or "",
-                    e["stand_down_reason"] or "",
-                ]
-                for e in data["emergencies"]
-            ],
-        ),
-        "<h3>Emergency response log (who did what, when)</h3>",
-        _table(
-            ["at", "event", "actor", "subject", "details"],
-            [[r["at"], r["event"], r["actor"], r["subject"], r["details"]] for r in data["emergency_log"]],
-        ),
-        "<h2>Playbook versions approved</h2>",
-        _table(
-            ["name", "version", "sha256", "state", "author", "approvals"],
-            [
-                [
-                    v["name"],
-                    v["version"],
-                    v["sha256"],
-                    v["state"],
-                    v["author"],
-                    "; ".join(f"{a['approver']} at {a['approved_at']}" for a in v["approvals"]),
-                ]
-                for v in data["playbook_versions"]
-            ],
-        ),
-        "</body></html>",
-    ]
-    return "\n".join(parts)
+    """The page for `data` as `gather` returns it."""
+    return render_report(TEMPLATE, data)
