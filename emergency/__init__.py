@@ -3,5 +3,5 @@
 daily run is handed (`guard`), correlation rules (`rules`, `events`), declare / confirm /
 stand down (`service`) and notices and escalation (`response`).
 
-May import: `engine`; never `flows` or `prefect`.
+May import: `engine`; never `flows` or `prefect` (import-linter contract `emergency-below-flows`).
 """

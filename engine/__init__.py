@@ -12,5 +12,6 @@ The pipeline reads in package order:
 * `engine.run` — the daily run's work on the record, without Prefect;
 * `engine.report` — masking and the auditors' HTML report.
 
-May import: nothing from `flows`, `emergency` or `prefect` (checked by import-linter in `make test`).
+May import: nothing from `flows`, `emergency` or `prefect` (import-linter contract
+`engine-is-inner`, run by `make test`; the order above is contract `engine-layers`).
 """

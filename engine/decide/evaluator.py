@@ -21,6 +21,7 @@ from engine.compile.condition_ast import Aggregate, Field, operands
 from engine.compile.program import Rule
 from engine.contracts.facts import PHONE_CHANNELS, Account, HistoryEntry
 from engine.match.features import operand_values
+from engine.match.matcher import Matcher, make_matcher
 from engine.playbook.loader import LoadedPlaybook
 from engine.playbook.model import Assignment, Offer, Playbook, Stage, Treatment
 from engine.playbook.templates import message_context
@@ -54,14 +55,7 @@ class Evaluator:
         self.loaded = loaded
         self.playbook: Playbook = loaded.playbook
         self.program = loaded.program
-        if matcher == "durable":
-            from engine.match.durable_adapter import DurableMatcher
-
-            self.matcher: Any = DurableMatcher(self.program)
-        else:
-            from engine.match.python_matcher import PythonMatcher
-
-            self.matcher = PythonMatcher(self.program)
+        self.matcher: Matcher = make_matcher(matcher, self.program)
         self.gate = gate
         self.rules: dict[str, Rule] = {r.id: r for r in self.program.rules}
         index = {op: i for i, op in enumerate(self.program.operands)}
