@@ -25,8 +25,6 @@ ALLOWED: dict[str, int] = {
     "engine/decide/evaluator.py": 430,
     "engine/decide/evaluator.py:Evaluator._decision": 102,
     "engine/decide/evaluator.py:Evaluator._treatment": 118,
-    "engine/report/audit_report.py:gather": 79,
-    "engine/report/audit_report.py:render_html": 81,
     "engine/run/daily.py:record_chunk": 90,
     "flows/commands/demo.py:demo": 93,
     "flows/commands/serve.py:serve": 61,
