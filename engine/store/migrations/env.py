@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
+
 from alembic import context
 
-from engine.store.db import get_engine
+from engine.store.db import TABLE_MODULES, get_engine
 from engine.store.models import Base
 
 config = context.config
 url = config.attributes.get("url")
+# Table modules outside the store (emergency/tables.py) register on the shared Base when
+# imported; they are named, not imported statically, so the store stays below `emergency`.
+for module in config.attributes.get("table_modules", TABLE_MODULES):
+    importlib.import_module(module)
 
 
 def run_migrations_online() -> None:
