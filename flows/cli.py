@@ -1,8 +1,9 @@
 """Entry point of the `arrears` console script.
 
 User errors (`InputError`) become `FILE:LINE:COL: message` lines on stderr and exit code 2;
-nothing else about them is printed. Unexpected exceptions keep their traceback: those are
-our bugs, not the user's.
+nothing else about them is printed. Usage errors print the usage and one `Error:` line, exit 2.
+A compliance pack that cannot be loaded stops the command with one line, exit 2 (fail closed).
+Unexpected exceptions keep their traceback: those are our bugs, not the user's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from types import ModuleType
 
 import typer
 
+from engine.compliance.adapter import ComplianceUnavailable
 from engine.contracts.errors import InputError
 from flows.prefect_settings import quiet_prefect
 
@@ -60,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
+        return 2
+    except ComplianceUnavailable as exc:  # fail closed: nothing decided, checked or written
+        print(f"arrears: {exc}", file=sys.stderr)
         return 2
     except SystemExit as exc:
         return int(exc.code or 0)

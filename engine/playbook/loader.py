@@ -39,7 +39,7 @@ class LoadedPlaybook:
     sha256: str
     templates: TemplateSet
     program: Program
-    compliance_limits: Any  # engine.compliance.limits.Limits when the compliance pack is present
+    compliance_limits: Any  # engine.compliance.limits.Limits
 
     @property
     def identity(self) -> dict[str, str]:
@@ -90,10 +90,7 @@ def _sample_account(playbook: Playbook, doc: YamlDocument) -> Account:
 
 def _content_problems(playbook: Playbook, name: str, channel: str, kind: str, text: str, limits: Any) -> list[str]:
     """Content rules that refuse this rendered template whatever the account: it can never pass."""
-    try:
-        from engine.compliance.gate import template_violations
-    except ImportError:
-        return []
+    from engine.compliance.gate import template_violations  # the pack was required by _compliance_limits
     action = Action(channel=channel, at=datetime(2026, 1, 15, 12, 0, tzinfo=UTC), kind=kind, text=text, template=name)
     out = []
     for jurisdiction in playbook.applies_to.jurisdictions:
@@ -182,10 +179,12 @@ def content_sha256(playbook_bytes: bytes, templates: dict[str, str]) -> str:
 
 
 def _compliance_limits(playbook: Playbook, doc: YamlDocument) -> tuple[Any, list[Problem]]:
-    try:
-        from engine.compliance.limits import LimitError, tighten
-    except ImportError:  # the compliance pack is optional for the language itself
-        return None, []
+    # Fail closed: a playbook whose limits and templates were never checked is not valid.
+    from engine.compliance.adapter import require_pack
+
+    require_pack(playbook.applies_to.jurisdictions)
+    from engine.compliance.limits import LimitError, tighten
+
     try:
         return tighten(playbook.compliance), []
     except LimitError as exc:
