@@ -192,6 +192,18 @@ def _compliance_limits(playbook: Playbook, doc: YamlDocument) -> tuple[Any, list
         return None, [Problem(doc.file, mark.line, mark.col, f"compliance.{exc.rule_id}: {exc}")]
 
 
+def _missing_templates_dir(playbook: Playbook, doc: YamlDocument, tdir: Path) -> Problem:
+    """One error where the folder is named (a copied playbook), not one per template it holds."""
+    mark = doc.locate(("templates_dir",))
+    return Problem(
+        doc.file,
+        mark.line,
+        mark.col,
+        f"templates_dir: no templates folder at {tdir.resolve()} (templates_dir {playbook.templates_dir!r} is "
+        "relative to the playbook's folder; copy the templates along, or point templates_dir at them)",
+    )
+
+
 def load_playbook(path: str | Path) -> LoadedPlaybook:
     """Read, validate and compile one playbook file; `InputError` lists every fault."""
     from engine.compile.compiler import compile_playbook
@@ -202,7 +214,10 @@ def load_playbook(path: str | Path) -> LoadedPlaybook:
     tdir = path.parent / playbook.templates_dir
     templates = TemplateSet(_read_templates(playbook, tdir), playbook.locale)
     limits, problems = _compliance_limits(playbook, doc)
-    problems += _template_problems(playbook, doc, templates, tdir, limits)
+    if tdir.is_dir():
+        problems += _template_problems(playbook, doc, templates, tdir, limits)
+    else:
+        problems.append(_missing_templates_dir(playbook, doc, tdir))
     if problems:
         raise InputError(problems)
     return LoadedPlaybook(
