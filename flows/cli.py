@@ -1,15 +1,20 @@
 """Entry point of the `arrears` console script.
 
 User errors (`InputError`) become `FILE:LINE:COL: message` lines on stderr and exit code 2;
-nothing else about them is printed. Unexpected exceptions keep their traceback: those are
-our bugs, not the user's.
+nothing else about them is printed. Usage errors print the usage and one `Error:` line, exit 2.
+A compliance pack that cannot be loaded stops the command with one line, exit 2 (fail closed).
+Unexpected exceptions keep their traceback: those are our bugs, not the user's.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from types import ModuleType
 
+import typer
+
+from engine.compliance.adapter import ComplianceUnavailable
 from engine.contracts.errors import InputError
 from flows.prefect_settings import quiet_prefect
 
@@ -30,6 +35,16 @@ COMMAND_MODULES = (
 )
 
 
+def _click_exceptions() -> ModuleType:
+    """The click exceptions module typer really raises from.
+
+    typer >= 0.26 bundles its own copy of click (`typer._click`), whose exceptions are not
+    `click.ClickException`; older typers use click itself. `typer.BadParameter` is public in
+    both and lives in that module, so ask it rather than guessing.
+    """
+    return importlib.import_module(typer.BadParameter.__module__)
+
+
 def main(argv: list[str] | None = None) -> int:
     quiet_prefect()
     from flows.app import app
@@ -40,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         except ModuleNotFoundError as exc:
             if exc.name != name:
                 raise
+    click_exceptions = _click_exceptions()
     try:
         # With standalone_mode=False, click returns a command's exit code instead of exiting.
         rc = app(args=argv, standalone_mode=False)
@@ -47,20 +63,20 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
         return 2
+    except ComplianceUnavailable as exc:  # fail closed: nothing decided, checked or written
+        print(f"arrears: {exc}", file=sys.stderr)
+        return 2
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click's usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except click_exceptions.ClickException as exc:  # usage errors (exit 2) and file errors
+        if exc.format_message().strip():  # a group run without a command has printed its help already
             exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            print("Aborted.", file=sys.stderr)
-            return 1
-        raise
+        return exc.exit_code
+    except typer.Exit as exc:  # typer.Exit is click's Exit in every typer version
+        return exc.exit_code
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        return 1
     return rc if isinstance(rc, int) else 0
 
 

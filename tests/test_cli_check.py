@@ -123,7 +123,6 @@ def _with_limit(playbook_text: str, entry: str) -> str:
 
 
 def test_playbook_limits_tighten_the_check(arrears_cmd, files, tmp_path, root) -> None:
-    pytest.importorskip("engine.playbook.loader")
     shutil.copytree(root / "playbooks", tmp_path / "pb")
     playbook = tmp_path / "pb" / "cn-credit-card.yaml"
     text = playbook.read_text("utf-8")
@@ -137,7 +136,6 @@ def test_playbook_limits_tighten_the_check(arrears_cmd, files, tmp_path, root) -
 
 
 def test_playbook_that_loosens_a_limit_is_bad_input(arrears_cmd, files, tmp_path, root) -> None:
-    pytest.importorskip("engine.playbook.loader")
     shutil.copytree(root / "playbooks", tmp_path / "pb")
     playbook = tmp_path / "pb" / "cn-credit-card.yaml"
     playbook.write_text(

@@ -254,3 +254,20 @@ def test_a_json_fault_at_the_end_of_a_line_keeps_its_column(arrears_cmd, tmp_pat
     )
     assert result.returncode == 2
     assert f"{path}:1:{len(line) + 1}: malformed JSON" in result.stderr, result.stderr
+
+
+def test_out_file_success_prints_one_summary_line_on_stderr(
+    arrears_cmd: list[str], setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """issue 9, defect 10: `--out` used to print nothing at all on success."""
+    playbook, accounts = setup
+    out = tmp_path / "decisions.jsonl"
+    result = run(arrears_cmd, "decide", "--playbook", playbook, "--accounts", accounts, "--at", AT, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    written = decisions(out.read_text("utf-8"))
+    actions = sum(len(d["actions"]) for d in written)
+    blocked = sum(len(d["blocked"]) for d in written)
+    assert result.stderr.splitlines() == [
+        f"decided {len(PORTFOLIO)} accounts: {actions} actions, {blocked} blocked by compliance -> {out}"
+    ]

@@ -236,3 +236,27 @@ def test_a_fault_inside_a_multi_line_condition_points_at_its_own_line_and_column
     (problem,) = assert_refused(result)
     assert (int(problem["line"]), int(problem["col"])) == position(text, "dppd"), result.stderr
     assert "unknown account field 'dppd'" in problem["message"]
+
+
+def test_copied_playbook_without_its_templates_gets_one_error_at_templates_dir(
+    arrears_cmd: list[str], tmp_path: Path
+) -> None:
+    """issue 9, defect 8: one error at `templates_dir:` saying where it looked, not one per template."""
+    copy = tmp_path / "mine" / "cn-credit-card.yaml"
+    copy.parent.mkdir()
+    shutil.copy(ROOT / "playbooks" / "cn-credit-card.yaml", copy)
+    result = run(arrears_cmd, "validate", copy)
+    [problem] = assert_refused(result)
+    text = copy.read_text("utf-8")
+    assert problem["file"] == str(copy)
+    assert (int(problem["line"]), int(problem["col"])) == position(text, "templates/cn")
+    looked = (copy.parent / "templates" / "cn").resolve()
+    assert f"no templates folder at {looked}" in problem["message"], problem["message"]
+
+
+def test_default_templates_dir_missing_is_one_error(arrears_cmd: list[str], tmp_path: Path) -> None:
+    playbook = tmp_path / "pb.yaml"
+    playbook.write_text(PLAYBOOK, encoding="utf-8")  # no templates_dir: the default `templates`
+    [problem] = assert_refused(run(arrears_cmd, "validate", playbook))
+    assert problem["file"] == str(playbook) and (problem["line"], problem["col"]) == ("1", "1")
+    assert f"no templates folder at {(tmp_path / 'templates').resolve()}" in problem["message"]

@@ -39,7 +39,7 @@ class LoadedPlaybook:
     sha256: str
     templates: TemplateSet
     program: Program
-    compliance_limits: Any  # engine.compliance.limits.Limits when the compliance pack is present
+    compliance_limits: Any  # engine.compliance.limits.Limits
 
     @property
     def identity(self) -> dict[str, str]:
@@ -90,10 +90,7 @@ def _sample_account(playbook: Playbook, doc: YamlDocument) -> Account:
 
 def _content_problems(playbook: Playbook, name: str, channel: str, kind: str, text: str, limits: Any) -> list[str]:
     """Content rules that refuse this rendered template whatever the account: it can never pass."""
-    try:
-        from engine.compliance.gate import template_violations
-    except ImportError:
-        return []
+    from engine.compliance.gate import template_violations  # the pack was required by _compliance_limits
     action = Action(channel=channel, at=datetime(2026, 1, 15, 12, 0, tzinfo=UTC), kind=kind, text=text, template=name)
     out = []
     for jurisdiction in playbook.applies_to.jurisdictions:
@@ -182,15 +179,29 @@ def content_sha256(playbook_bytes: bytes, templates: dict[str, str]) -> str:
 
 
 def _compliance_limits(playbook: Playbook, doc: YamlDocument) -> tuple[Any, list[Problem]]:
-    try:
-        from engine.compliance.limits import LimitError, tighten
-    except ImportError:  # the compliance pack is optional for the language itself
-        return None, []
+    # Fail closed: a playbook whose limits and templates were never checked is not valid.
+    from engine.compliance.adapter import require_pack
+
+    require_pack(playbook.applies_to.jurisdictions)
+    from engine.compliance.limits import LimitError, tighten
+
     try:
         return tighten(playbook.compliance), []
     except LimitError as exc:
         mark = doc.locate(("compliance", exc.rule_id, exc.param) if exc.param else ("compliance", exc.rule_id))
         return None, [Problem(doc.file, mark.line, mark.col, f"compliance.{exc.rule_id}: {exc}")]
+
+
+def _missing_templates_dir(playbook: Playbook, doc: YamlDocument, tdir: Path) -> Problem:
+    """One error where the folder is named (a copied playbook), not one per template it holds."""
+    mark = doc.locate(("templates_dir",))
+    return Problem(
+        doc.file,
+        mark.line,
+        mark.col,
+        f"templates_dir: no templates folder at {tdir.resolve()} (templates_dir {playbook.templates_dir!r} is "
+        "relative to the playbook's folder; copy the templates along, or point templates_dir at them)",
+    )
 
 
 def load_playbook(path: str | Path) -> LoadedPlaybook:
@@ -203,7 +214,10 @@ def load_playbook(path: str | Path) -> LoadedPlaybook:
     tdir = path.parent / playbook.templates_dir
     templates = TemplateSet(_read_templates(playbook, tdir), playbook.locale)
     limits, problems = _compliance_limits(playbook, doc)
-    problems += _template_problems(playbook, doc, templates, tdir, limits)
+    if tdir.is_dir():
+        problems += _template_problems(playbook, doc, templates, tdir, limits)
+    else:
+        problems.append(_missing_templates_dir(playbook, doc, tdir))
     if problems:
         raise InputError(problems)
     return LoadedPlaybook(

@@ -21,14 +21,8 @@ from flows.app import app
 
 def _playbook_limits(path: Path) -> Any:
     """The playbook's tightened compliance limits (validation errors surface as InputError)."""
-    try:
-        from engine.playbook.loader import load_playbook
-    except ModuleNotFoundError as exc:
-        if exc.name != "engine.playbook.loader":
-            raise
-        from engine.contracts.errors import InputError
+    from engine.playbook.loader import load_playbook
 
-        raise InputError.at(str(path), 0, 0, "--playbook is not available in this build") from None
     return load_playbook(path).compliance_limits
 
 
@@ -52,9 +46,12 @@ def check_command(
     json_output: bool = typer.Option(False, "--json", help="print the verdict as JSON"),
 ) -> None:
     """Check one proposed contact against the account's compliance pack."""
-    from engine.compliance.gate import check
+    from engine.compliance.adapter import require_pack
 
     facts = read_json_file(account, Account)
+    require_pack([facts.jurisdiction])  # fail closed: no pack, no verdict (exit 2)
+    from engine.compliance.gate import check
+
     proposed = read_json_file(action, Action)
     entries = [entry for _, entry in read_models(history, HistoryEntry)] if history else []
     limits = _playbook_limits(playbook) if playbook else None

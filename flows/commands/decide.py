@@ -10,7 +10,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -20,6 +22,22 @@ from engine.decide.history_index import HistoryIndex
 from engine.decide.stream import decide_file
 from engine.playbook.loader import load_playbook
 from flows.app import app
+
+
+class _Tally:
+    """Counts actions and blocked actions as the evaluator's decisions stream past, for the
+    `--out` summary line, without reading the output back."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+        self.actions = 0
+        self.blocked = 0
+
+    def decide(self, *args: Any, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        for decision in self.evaluator.decide(*args, **kwargs):
+            self.actions += len(decision["actions"])
+            self.blocked += len(decision["blocked"])
+            yield decision
 
 
 @app.command("decide")
@@ -37,13 +55,18 @@ def decide(
     from engine.compliance.adapter import default_gate
 
     evaluator = Evaluator(loaded, matcher="python" if engine == "python" else "durable", gate=default_gate(loaded))
+    tally = _Tally(evaluator)
     target_dir = out.parent if out is not None else Path(tempfile.gettempdir())
     fd, tmp = tempfile.mkstemp(prefix=".decisions-", suffix=".jsonl", dir=target_dir)
     try:
         with HistoryIndex(history) as index, os.fdopen(fd, "w", encoding="utf-8") as handle:
-            decide_file(evaluator, accounts, index, when, handle)
+            count = decide_file(tally, accounts, index, when, handle)  # type: ignore[arg-type]  # duck-typed
         if out is not None:
             os.replace(tmp, out)
+            typer.echo(
+                f"decided {count} accounts: {tally.actions} actions, {tally.blocked} blocked by compliance -> {out}",
+                err=True,
+            )
         else:
             with open(tmp, encoding="utf-8") as handle:
                 shutil.copyfileobj(handle, sys.stdout)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,37 +72,12 @@ def _top(counts: dict[str, int], n: int = 8) -> str:
     return ", ".join(f"{k} {v}" for k, v in items) or "none"
 
 
-@app.command("demo")
-def demo(
-    home: Path | None = typer.Option(None, "--home", help="state folder (default $ARREARS_HOME or ./.arrears)"),
-    accounts: int = typer.Option(6000, "--accounts", min=5000, help="portfolio size (CN/US/UK)"),
-    as_of: str | None = typer.Option(None, "--as-of", help="business date (default today)"),
-    reset: bool = typer.Option(False, "--reset", help="replace an existing non-demo database in --home"),
-    playbooks_dir: Path = typer.Option(SHIPPED, "--playbooks", help="folder of playbooks to activate"),
-) -> None:
-    """Seed a synthetic portfolio in a fresh database and run one day end to end."""
-    from engine.store.settings import arrears_home
-
-    home = (home or arrears_home()).resolve()
-    db = _fresh_home(home, reset)
-    os.environ["ARREARS_HOME"] = str(home)
-    os.environ["ARREARS_DATABASE_URL"] = f"sqlite:///{db}"
-
-    from engine.contracts.timestamps import parse_date
-    from engine.report.masking import mask_contact, mask_text
-    from engine.store import audit_views
-    from engine.store.db import ready_engine, upgrade
+def _seed(engine: Any, day: date, accounts: int) -> None:
+    """Step 1: a synthetic CN/US/UK portfolio and its contact history, imported."""
     from engine.store.imports import count_lines, import_accounts, import_history
-    from engine.store.playbooks import activate, approve
-    from flows.commands.run import run_daily_flow
     from flows.progress import progress_bar
     from flows.synthetic import write_portfolio
 
-    day = parse_date(as_of)
-    echo = typer.echo
-    echo(f"Arrears demo in {home}")
-    upgrade()
-    engine = ready_engine()
     with tempfile.TemporaryDirectory(prefix="arrears-demo-") as tmp:
         at = datetime.combine(day, datetime.min.time(), UTC)
         a_path, h_path = write_portfolio(Path(tmp), accounts, at)
@@ -110,14 +85,27 @@ def demo(
             n_acc = import_accounts(engine, a_path, advance)
         with progress_bar("importing history", count_lines(h_path)) as advance:
             n_hist = import_history(engine, h_path, advance)
-    echo(f"1. imported {n_acc} synthetic accounts (CN/US/UK) and {n_hist} past contacts")
+    typer.echo(f"1. imported {n_acc} synthetic accounts (CN/US/UK) and {n_hist} past contacts")
+
+
+def _activate(engine: Any, playbooks_dir: Path) -> None:
+    """Step 2: every strategy playbook activated by one person and approved by another."""
+    from engine.store.playbooks import activate, approve
+
     for path in _strategy_playbooks(playbooks_dir):
         identity, _ = activate(engine, path, MAKER)
         approve(engine, identity["sha256"], CHECKER)
-        echo(
+        typer.echo(
             f"2. {identity['name']} {identity['version']} ({identity['sha256'][:12]}): activated by {MAKER}, "
             f"approved by {CHECKER}"
         )
+
+
+def _run_day(day: date) -> None:
+    """Step 3: the daily strategy as a Prefect flow; a run that does not complete ends the demo."""
+    from flows.commands.run import run_daily_flow
+
+    echo = typer.echo
     echo("3. running the daily strategy as a Prefect flow (temporary local server, ~20 s)…")
     result = run_daily_flow(day.isoformat(), None, 1000, "outbox", "UTC", progress=True)
     if result["state"] != "COMPLETED":
@@ -132,6 +120,13 @@ def demo(
     echo(f"   by assignment: {_top(result['by_assignment'])}")
     echo(f"   blocked by:    {_top(result['blocked_by_rule'])}")
 
+
+def _explain_three(engine: Any, day: date) -> list[str]:
+    """Step 4: one contacted account per jurisdiction, its decision explained with personal data masked."""
+    from engine.report.masking import mask_contact, mask_text
+    from engine.store import audit_views
+
+    echo = typer.echo
     echo("\n4. three decisions, explained (personal data masked):")
     contacts = audit_views.contacts(engine, day.isoformat())
     picks: list[str] = []
@@ -151,9 +146,13 @@ def demo(
             echo(f"     {a['channel']} to {mask_contact(a.get('to'))} at {a['at']}: {text[:90]}…")
         for line in d["explanation"][:3]:
             echo(f"     why: {line}")
+    return picks
+
+
+def _next_steps(home: Path, day: date, first: str) -> None:
+    """What to look at next, against the same database."""
     url = os.environ["ARREARS_DATABASE_URL"]
-    first = picks[0] if picks else "ACCOUNT"
-    echo(f"""
+    typer.echo(f"""
 Explore (same database: export ARREARS_HOME={home}; the `arrears` command is in
 .venv/bin — `source .venv/bin/activate` first when you came here through `make demo`):
   arrears audit runs --json
@@ -165,4 +164,35 @@ Explore (same database: export ARREARS_HOME={home}; the `arrears` command is in
 Prefect UI: the demo used a temporary Prefect server that stops with the command. To browse
 runs, start one with `prefect server start` (http://127.0.0.1:4200), then
 `export PREFECT_API_URL=http://127.0.0.1:4200/api` and rerun the day; see docs/operations.md.
+Or `arrears serve`: it starts a Prefect server with its UI, prints the address, and serves the day's flows.
 (database: {url})""")
+
+
+@app.command("demo")
+def demo(
+    home: Path | None = typer.Option(None, "--home", help="state folder (default $ARREARS_HOME or ./.arrears)"),
+    accounts: int = typer.Option(6000, "--accounts", min=5000, help="portfolio size (CN/US/UK)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="business date (default today)"),
+    reset: bool = typer.Option(False, "--reset", help="replace an existing non-demo database in --home"),
+    playbooks_dir: Path = typer.Option(SHIPPED, "--playbooks", help="folder of playbooks to activate"),
+) -> None:
+    """Seed a synthetic portfolio in a fresh database and run one day end to end."""
+    from engine.store.settings import arrears_home
+
+    home = (home or arrears_home()).resolve()
+    db = _fresh_home(home, reset)
+    os.environ["ARREARS_HOME"] = str(home)
+    os.environ["ARREARS_DATABASE_URL"] = f"sqlite:///{db}"
+
+    from engine.contracts.timestamps import parse_date
+    from engine.store.db import ready_engine, upgrade
+
+    day = parse_date(as_of)
+    typer.echo(f"Arrears demo in {home}")
+    upgrade()
+    engine = ready_engine()
+    _seed(engine, day, accounts)
+    _activate(engine, playbooks_dir)
+    _run_day(day)
+    picks = _explain_three(engine, day)
+    _next_steps(home, day, picks[0] if picks else "ACCOUNT")

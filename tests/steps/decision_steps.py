@@ -12,8 +12,8 @@ so it can be written before the `When` that uses it. Test modules load this file
 `pytest_plugins = ["steps.decision_steps"]` and call `scenarios(...)`.
 
 Scenarios that assert what the compliance gate blocks or moves start with
-`Given the compliance gate is in force`, which skips them (never passes them) when the gate
-is not importable.
+`Given the compliance gate is in force`, which fails them when the compliance pack cannot be
+loaded (never skips them: the gate fails closed, and so do its tests).
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from engine.compliance.adapter import default_gate
-from engine.contracts.facts import Account, Action, HistoryEntry
+from engine.compliance.adapter import default_gate, require_pack
+from engine.contracts.facts import Account, Action, HistoryEntry, Jurisdiction
 from engine.decide.evaluator import Evaluator
 from engine.playbook.loader import load_playbook
 
@@ -97,14 +97,6 @@ def evaluator(name: str) -> Evaluator:
     """The shipped playbook `name`, loaded and validated, with its compliance gate."""
     loaded = load_playbook(PLAYBOOKS / f"{name}.yaml")
     return Evaluator(loaded, gate=default_gate(loaded))
-
-
-def gate_available() -> bool:
-    try:
-        import engine.compliance.gate  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @dataclass
@@ -386,8 +378,8 @@ def given_template_sent(journey: Journey, template: str, channel: str, days: int
 
 @given("the compliance gate is in force")
 def given_gate() -> None:
-    if not gate_available():
-        pytest.skip("engine.compliance.gate is not importable yet")
+    """Load the whole pack now: a missing or broken one fails the scenario (ComplianceUnavailable)."""
+    require_pack(get_args(Jurisdiction))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,8 +403,7 @@ def when_proposes(journey: Journey, channel: str, kind: str, ts: str) -> None:
     """A manual contact outside the playbook, judged by the same pre-contact gate."""
     assert journey.playbook, "name the playbook with a `decides` step first"
     gate = evaluator(journey.playbook).gate
-    if gate is None:
-        pytest.skip("the compliance gate is not available")
+    assert gate is not None, "default_gate never returns None: the gate fails closed"
     at = _at(ts)
     account, history = journey.materialize(at)
     ch = _channel(channel)
