@@ -26,8 +26,6 @@ ALLOWED: dict[str, int] = {
     "engine/decide/evaluator.py:Evaluator._decision": 102,
     "engine/decide/evaluator.py:Evaluator._treatment": 118,
     "engine/run/daily.py:record_chunk": 90,
-    "flows/commands/demo.py:demo": 93,
-    "flows/commands/serve.py:serve": 61,
     "flows/daily.py:daily_strategy_run": 62,
 }
 
