@@ -22,9 +22,9 @@ from sqlalchemy import select
 from engine.compliance.audit import audit
 from engine.compliance.report import write_reports
 from engine.contracts.facts import HistoryEntry
+from engine.settings import arrears_home
 from engine.store.db import ready_engine
 from engine.store.models import AccountRow, ContactHistoryRow, OutboxContact
-from engine.store.settings import arrears_home
 
 HISTORY_FIELDS = frozenset(HistoryEntry.model_fields)
 

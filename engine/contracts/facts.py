@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from engine.contracts.timestamps import parse_hhmm
+
 Jurisdiction = Literal["CN", "US", "UK"]
 Channel = Literal["call", "sms", "email", "letter", "visit", "robot_call", "voicemail", "messaging"]
 Outcome = Literal[
@@ -77,12 +79,7 @@ def _zone(value: str | None) -> str | None:
 
 
 def _hhmm(value: str) -> str:
-    parts = value.split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
-        raise ValueError(f"time must be HH:MM, got {value!r}")
-    hour, minute = int(parts[0]), int(parts[1])
-    if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise ValueError(f"impossible time of day {value!r}")
+    parse_hhmm(value)
     return value
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -27,10 +26,12 @@ from sqlalchemy.exc import OperationalError
 
 from engine.compliance.adapter import default_gate
 from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.timestamps import parse_hhmm
 from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
 from engine.playbook.loader import LoadedPlaybook
 from engine.run.hold import DispatchHold
+from engine.settings import get_settings
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
 from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact
@@ -49,7 +50,7 @@ def evaluation_time(as_of: date, loaded: LoadedPlaybook) -> datetime:
 
     A fixed instant per date makes reruns decide exactly as the first run did.
     """
-    hh, mm = (int(p) for p in os.environ.get("ARREARS_RUN_LOCAL_TIME", "08:00").split(":"))
+    hh, mm = parse_hhmm(get_settings().run_local_time)
     return datetime.combine(as_of, time(hh, mm), ZoneInfo(loaded.playbook.timezone))
 
 

@@ -81,7 +81,7 @@ def demo(
     playbooks_dir: Path = typer.Option(SHIPPED, "--playbooks", help="folder of playbooks to activate"),
 ) -> None:
     """Seed a synthetic portfolio in a fresh database and run one day end to end."""
-    from engine.store.settings import arrears_home
+    from engine.settings import arrears_home, database_url
 
     home = (home or arrears_home()).resolve()
     db = _fresh_home(home, reset)
@@ -151,7 +151,7 @@ def demo(
             echo(f"     {a['channel']} to {mask_contact(a.get('to'))} at {a['at']}: {text[:90]}…")
         for line in d["explanation"][:3]:
             echo(f"     why: {line}")
-    url = os.environ["ARREARS_DATABASE_URL"]
+    url = database_url()
     first = picks[0] if picks else "ACCOUNT"
     echo(f"""
 Explore (same database: export ARREARS_HOME={home}; the `arrears` command is in

@@ -14,9 +14,12 @@ from flows.app import app
 
 
 def daily_cron(at: str) -> str:
-    hh, mm = (int(p) for p in at.split(":"))
-    if not (0 <= hh < 24 and 0 <= mm < 60):
-        raise typer.BadParameter(f"--at {at!r}: expected HH:MM")
+    from engine.contracts.timestamps import parse_hhmm
+
+    try:
+        hh, mm = parse_hhmm(at, allow_24=False)
+    except ValueError:
+        raise typer.BadParameter(f"--at {at!r}: expected HH:MM") from None
     return f"{mm} {hh} * * *"
 
 
@@ -27,7 +30,9 @@ def serve(
     timezone: str = typer.Option("UTC", "--timezone", help="IANA zone of --at and of the business date"),
     playbook: str | None = typer.Option(None, "--playbook", help="only this playbook (default: all approved)"),
     dispatcher: str = typer.Option("outbox", "--dispatcher", help="outbox (default) or file:PATH"),
-    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, max=5000),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, max=5000, help="accounts per task (default $ARREARS_CHUNK_SIZE or 1000)"
+    ),
     name: str = typer.Option("daily", "--name", help="deployment name"),
 ) -> None:
     """Serve the daily strategy run as a scheduled Prefect deployment until interrupted."""
@@ -37,12 +42,14 @@ def serve(
     from prefect import serve as prefect_serve
     from prefect.schedules import Cron
 
+    from engine.settings import get_settings
     from engine.store.db import ready_engine
     from flows.compliance_audit import compliance_audit
     from flows.daily import daily_strategy_run
     from flows.emergency import emergency_declare, emergency_escalation, emergency_stand_down
 
     ready_engine()
+    chunk_size = chunk_size or get_settings().chunk_size
     deployments = [
         daily_strategy_run.to_deployment(
             name=name,
