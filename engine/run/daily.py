@@ -25,6 +25,7 @@ from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.exc import OperationalError
 
 from engine.compliance.adapter import default_gate
+from engine.contracts.digest import sha256_text
 from engine.contracts.facts import Account, HistoryEntry
 from engine.contracts.timestamps import parse_hhmm
 from engine.decide.evaluator import Evaluator
@@ -257,7 +258,7 @@ def record_chunk(
                 "fired_rules": json.dumps(d["fired_rules"], ensure_ascii=False),
                 "facts_digest": facts_digest(facts[account.account_id], histories.get(account.account_id, [])),
                 "decision": text,
-                "decision_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "decision_sha256": sha256_text(text),
                 "decided_at": now,
             }
         )
