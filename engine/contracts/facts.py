@@ -7,6 +7,7 @@ silently ignored fact. Money is `Decimal`; timestamps must carry an offset.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -198,3 +199,17 @@ class Action(Strict):
     kind: ActionKind = "payment_demand"
     recorded: bool = False
     by: str | None = None
+
+
+_HISTORY_KEYS = frozenset(HistoryEntry.model_fields)
+
+
+def outbox_history(account_id: str, action_json: str) -> dict[str, Any]:
+    """A contact we wrote to the outbox (its stored `action` JSON) as a history entry's fields.
+
+    The one conversion used wherever our own contacts count as history (the daily run's next
+    business dates, the nightly compliance audit): the action's history fields, outbound.
+    """
+    action = json.loads(action_json)
+    data = {k: v for k, v in action.items() if k in _HISTORY_KEYS}
+    return {**data, "account_id": account_id, "direction": "outbound"}

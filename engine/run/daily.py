@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from engine.compliance.adapter import default_gate
 from engine.contracts.digest import sha256_text
-from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.facts import Account, HistoryEntry, outbox_history
 from engine.contracts.timestamps import parse_hhmm
 from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
@@ -38,7 +38,6 @@ from engine.store.clock import iso_utc, now_iso
 from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact
 from engine.store.upsert import insert_new, upsert
 
-HISTORY_FIELDS = frozenset(HistoryEntry.model_fields)
 _EVALUATORS: dict[str, Evaluator] = {}
 
 
@@ -86,9 +85,7 @@ def _in_range(column: Any, lo: str, hi: str | None) -> Any:
 
 
 def _history_from_outbox(account_id: str, action_json: str) -> HistoryEntry:
-    action = json.loads(action_json)
-    data = {k: v for k, v in action.items() if k in HISTORY_FIELDS}
-    return HistoryEntry.model_validate({**data, "account_id": account_id, "direction": "outbound"})
+    return HistoryEntry.model_validate(outbox_history(account_id, action_json))
 
 
 def load_chunk(
