@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         description="HH:MM at which a business date is evaluated, in each playbook's time zone (a fixed instant "
         "per date makes reruns decide exactly as the first run did).",
     )
-    emergency_plan: Path | None = Field(
+    emergency_plan: str | None = Field(
         None, description="The emergency plan the `arrears emergency` commands use; unset means "
         "`playbooks/emergency.yaml`."
     )
