@@ -35,7 +35,7 @@ sys.path.insert(0, {root!r})
 from engine.playbook.loader import load_playbook
 from engine.decide.evaluator import Evaluator
 from engine.decide.stream import decide_file
-from engine.decide.history_index import HistoryIndex
+from engine.contracts.history_index import HistoryIndex
 from engine.compliance.adapter import default_gate
 loaded = load_playbook({playbook!r})
 ev = Evaluator(loaded, matcher={engine!r}, gate=default_gate(loaded) if {gate!r} else None)

@@ -13,7 +13,6 @@ violations, and the decision row is re-serialised, so the record says why nothin
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +22,7 @@ from sqlalchemy import Connection, select
 from emergency.enforce import EmergencyGuard
 from emergency.repository import load_records
 from emergency.tables import EmergencyDetail
+from engine.contracts.digest import sha256_text
 from engine.decide.stream import dumps
 from engine.store.models import ChainHead
 
@@ -86,5 +86,5 @@ def hold_for_emergencies(
             if row["account_id"] in changed:
                 text = dumps(by_account[row["account_id"]][1])
                 row["decision"] = text
-                row["decision_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                row["decision_sha256"] = sha256_text(text)
     return kept

@@ -269,7 +269,7 @@ class InMemoryRepository:
 
 def notice_details(notice: NoticeRecord) -> dict[str, Any]:
     """A filed notice as its audit line records it (the body's sha256, not the body)."""
-    import hashlib
+    from engine.contracts.digest import sha256_text
 
     return {
         "notice_id": notice.notice_id,
@@ -278,5 +278,5 @@ def notice_details(notice: NoticeRecord) -> dict[str, Any]:
         "address": notice.address,
         "drill": notice.drill,
         "ack_due": notice.ack_due.isoformat(),
-        "body_sha256": hashlib.sha256(notice.body.encode("utf-8")).hexdigest(),
+        "body_sha256": sha256_text(notice.body),
     }

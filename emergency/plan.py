@@ -18,7 +18,6 @@ rule can only *propose*: a person confirms it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from emergency.scope import Scope, parse_scope
+from engine.contracts.digest import content_sha256
 from engine.contracts.errors import InputError, Problem
 from engine.contracts.facts import ActionKind, Channel
 from engine.playbook.templates import TemplateSet
@@ -315,11 +315,8 @@ def load_plan(path: str | Path = DEFAULT_PLAN) -> LoadedPlan:
                 problems.append(Problem(str(tdir / notice.template), fault.line or 1, 1, fault.message))
     if problems:
         raise InputError(problems)
-    digest = hashlib.sha256(b"arrears-emergency-plan-v1\0" + len(raw).to_bytes(8, "big") + raw)
-    for tname in sorted(sources):
-        body = sources[tname].encode("utf-8")
-        digest.update(tname.encode() + b"\0" + len(body).to_bytes(8, "big") + body)
-    return LoadedPlan(path=path, plan=plan, templates=templates, sha256=digest.hexdigest())
+    sha256 = content_sha256(b"arrears-emergency-plan-v1", raw, sources)
+    return LoadedPlan(path=path, plan=plan, templates=templates, sha256=sha256)
 
 
 @lru_cache(maxsize=8)

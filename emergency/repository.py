@@ -269,16 +269,16 @@ def configured_repository() -> SqlEmergencyRepository | None:
     `arrears check` must not create a database as a side effect, so it asks this instead of
     `ready_engine()`.
     """
-    import os
     from pathlib import Path
 
     from sqlalchemy import inspect
 
+    from engine.settings import get_settings
     from engine.store.db import get_engine
-    from engine.store.settings import database_url
 
-    url = database_url()
-    explicit = bool(os.environ.get("ARREARS_DATABASE_URL"))
+    settings = get_settings()
+    url = settings.resolved_database_url()
+    explicit = settings.database_url is not None
     if not explicit and not Path(url.removeprefix("sqlite:///")).exists():
         return None
     engine = get_engine(url)

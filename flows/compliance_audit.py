@@ -21,12 +21,10 @@ from sqlalchemy import select
 
 from engine.compliance.audit import audit
 from engine.compliance.report import write_reports
-from engine.contracts.facts import HistoryEntry
+from engine.contracts.facts import outbox_history
+from engine.settings import arrears_home
 from engine.store.db import ready_engine
 from engine.store.models import AccountRow, ContactHistoryRow, OutboxContact
-from engine.store.settings import arrears_home
-
-HISTORY_FIELDS = frozenset(HistoryEntry.model_fields)
 
 
 def export_contact_log(engine: Any, directory: Path) -> tuple[Path, Path]:
@@ -43,9 +41,7 @@ def export_contact_log(engine: Any, directory: Path) -> tuple[Path, Path]:
         for (body,) in conn.execution_options(yield_per=5000).execute(select(h.c.body)):
             fh.write(body + "\n")
         for account_id, action in conn.execution_options(yield_per=5000).execute(select(o.c.account_id, o.c.action)):
-            entry = {k: v for k, v in json.loads(action).items() if k in HISTORY_FIELDS}
-            entry.update(account_id=account_id, direction="outbound")
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(outbox_history(account_id, action), ensure_ascii=False) + "\n")
     return accounts, history
 
 

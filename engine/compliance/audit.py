@@ -2,8 +2,8 @@
 
 Every past outbound contact is checked as if it were being proposed at its own time, against
 the contacts before it — exactly what the gate would have said. The log may be far larger
-than memory: accounts and history are first indexed in a temporary SQLite file (stdlib
-`sqlite3`) keyed by (debtor, time), then replayed one debtor at a time — a debtor, not an
+than memory: accounts and history are first indexed in a temporary SQLite file
+(`engine.contracts.history_index`, plus an accounts table), then replayed one debtor at a time — a debtor, not an
 account, because the Chinese limits count per debtor across all their accounts, while the
 US per-debt rules still filter by `account_id` themselves.
 
@@ -14,11 +14,10 @@ violations by rule, by collector/agency and by day; personal data is masked ther
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from engine.compliance.context import Context
@@ -26,10 +25,9 @@ from engine.compliance.gate import evaluate
 from engine.compliance.limits import Limits
 from engine.contracts.errors import InputError
 from engine.contracts.facts import Account, Action, HistoryEntry
+from engine.contracts.history_index import HistoryIndex
 from engine.contracts.jsonl import read_models
 from engine.report.masking import Personal
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -74,13 +72,8 @@ class AuditResult:
         return sorted(counts.items())
 
 
-def _micros(at: datetime) -> int:
-    return (at - EPOCH) // timedelta(microseconds=1)
-
-
-def _index(db: sqlite3.Connection, history_path: Path, accounts_path: Path) -> None:
+def _index_accounts(db: sqlite3.Connection, accounts_path: Path) -> None:
     db.execute("CREATE TABLE accounts (account_id TEXT PRIMARY KEY, debtor_id TEXT, line INT, body TEXT)")
-    db.execute("CREATE TABLE history (account_id TEXT, at INT, line INT, body TEXT)")
     for lineno, account in read_models(accounts_path, Account):
         try:
             db.execute(
@@ -91,22 +84,18 @@ def _index(db: sqlite3.Connection, history_path: Path, accounts_path: Path) -> N
             raise InputError.at(
                 str(accounts_path), lineno, 1, f"account_id: duplicate account {account.account_id!r}"
             ) from None
-    batch = []
-    for lineno, entry in read_models(history_path, HistoryEntry):
-        batch.append((entry.account_id, _micros(entry.at), lineno, entry.model_dump_json()))
-        if len(batch) >= 5000:
-            db.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", batch)
-            batch.clear()
-    db.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", batch)
+
+
+def _check_owners(db: sqlite3.Connection, history_path: Path, accounts_path: Path) -> None:
+    """Every history line must belong to an account of the accounts file."""
     orphan = db.execute(
-        "SELECT h.line, h.account_id FROM history h LEFT JOIN accounts a USING (account_id) "
+        "SELECT h.line, h.account_id FROM h LEFT JOIN accounts a USING (account_id) "
         "WHERE a.account_id IS NULL ORDER BY h.line LIMIT 1"
     ).fetchone()
     if orphan:
         raise InputError.at(
             str(history_path), orphan[0], 1, f"account_id: {orphan[1]!r} is not in {accounts_path}"
         )
-    db.execute("CREATE INDEX history_by_account ON history (account_id, at, line)")
 
 
 def _debtors(db: sqlite3.Connection) -> Iterator[tuple[dict[str, Account], list[HistoryEntry]]]:
@@ -119,7 +108,7 @@ def _debtors(db: sqlite3.Connection) -> Iterator[tuple[dict[str, Account], list[
             )
         }
         rows = db.execute(
-            "SELECT h.body FROM history h JOIN accounts a USING (account_id) "
+            "SELECT h.body FROM h JOIN accounts a USING (account_id) "
             "WHERE a.debtor_id = ? ORDER BY h.at, h.line",
             (debtor_id,),
         )
@@ -146,34 +135,31 @@ def audit(history_path: str | Path, accounts_path: str | Path, *, limits: Limits
     """Replay every outbound contact of the log through the compliance rules."""
     limits = limits or Limits.default()
     result = AuditResult()
-    with tempfile.TemporaryDirectory(prefix="arrears-audit-") as tmp:
-        db = sqlite3.connect(Path(tmp) / "index.sqlite")
-        try:
-            _index(db, Path(history_path), Path(accounts_path))
-            for accounts, entries in _debtors(db):
-                result.accounts += len(accounts)
-                for entry in entries:
-                    if entry.direction != "outbound":
-                        continue
-                    result.contacts_checked += 1
-                    result.first = min(result.first or entry.at, entry.at)
-                    result.last = max(result.last or entry.at, entry.at)
-                    ctx = Context(accounts[entry.account_id], _as_action(entry), entries, presorted=True)
-                    for rule, finding in evaluate(ctx, limits):
-                        if entry.account_id not in result.personal:
-                            result.personal[entry.account_id] = Personal.of(accounts[entry.account_id])
-                        result.findings.append(
-                            AuditFinding(
-                                account_id=entry.account_id,
-                                at=entry.at,
-                                channel=entry.channel,
-                                by=entry.by,
-                                to=entry.to,
-                                rule=rule.id,
-                                citation=rule.citation,
-                                reason=finding.reason,
-                            )
+    history_path, accounts_path = Path(history_path), Path(accounts_path)
+    with HistoryIndex(history_path, prepare=lambda db: _index_accounts(db, accounts_path)) as index:
+        _check_owners(index.db, history_path, accounts_path)
+        for accounts, entries in _debtors(index.db):
+            result.accounts += len(accounts)
+            for entry in entries:
+                if entry.direction != "outbound":
+                    continue
+                result.contacts_checked += 1
+                result.first = min(result.first or entry.at, entry.at)
+                result.last = max(result.last or entry.at, entry.at)
+                ctx = Context(accounts[entry.account_id], _as_action(entry), entries, presorted=True)
+                for rule, finding in evaluate(ctx, limits):
+                    if entry.account_id not in result.personal:
+                        result.personal[entry.account_id] = Personal.of(accounts[entry.account_id])
+                    result.findings.append(
+                        AuditFinding(
+                            account_id=entry.account_id,
+                            at=entry.at,
+                            channel=entry.channel,
+                            by=entry.by,
+                            to=entry.to,
+                            rule=rule.id,
+                            citation=rule.citation,
+                            reason=finding.reason,
                         )
-        finally:
-            db.close()
+                    )
     return result

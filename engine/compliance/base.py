@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
+from engine.compliance.content import find
 from engine.compliance.context import Context
 
 # How a parameter value becomes stricter. A playbook may move a value only this way.
@@ -86,3 +87,21 @@ class ContentRule(Rule):
 
     def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
         raise NotImplementedError
+
+
+class PhraseRule(ContentRule):
+    """A content rule that refuses text containing a phrase of any of its `categories`
+    (`engine.compliance.content`), checked in order; subclasses give only their data.
+
+    `reason` formats the finding from `category` (underscores as spaces) and `phrase`.
+    """
+
+    categories: ClassVar[tuple[str, ...]]
+    reason: ClassVar[str] = "{category} in text: {phrase!r}"
+
+    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
+        for category in self.categories:
+            phrase = find(category, text)
+            if phrase:
+                return Finding(self.reason.format(category=category.replace("_", " "), phrase=phrase))
+        return None

@@ -16,6 +16,7 @@ from typing import Any
 from engine.compliance.base import Param, Rule
 from engine.compliance.registry import all_rules, get
 from engine.compliance.timeutil import minutes
+from engine.contracts.timestamps import parse_hhmm
 
 
 class LimitError(ValueError):
@@ -79,10 +80,10 @@ def _coerce(rule: Rule, spec: Param, value: Any) -> Any:
     if kind is str:  # HH:MM
         if not isinstance(value, str):
             raise _fail(rule, spec.name, f"expected a time HH:MM, got {value!r}")
-        parts = value.split(":")
-        ok = len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts)
-        if not ok or minutes(value) > 1440 or int(parts[1]) > 59:
-            raise _fail(rule, spec.name, f"expected a time HH:MM, got {value!r}")
+        try:
+            parse_hhmm(value)
+        except ValueError:
+            raise _fail(rule, spec.name, f"expected a time HH:MM, got {value!r}") from None
         return value
     if kind is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -14,6 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from engine.contracts.facts import Account
+from engine.contracts.timestamps import parse_hhmm
 
 # When nothing is known about the debtor's location: the jurisdiction's zones. For the US,
 # all continental zones plus Alaska and Hawaii, conservatively (the window is their overlap).
@@ -51,8 +52,8 @@ def zones_for(account: Account) -> tuple[ZoneInfo, ...]:
 @lru_cache(maxsize=256)
 def minutes(hhmm: str) -> int:
     """'08:30' -> 510; '24:00' -> 1440."""
-    hour, minute = hhmm.split(":")
-    return int(hour) * 60 + int(minute)
+    hour, minute = parse_hhmm(hhmm)
+    return hour * 60 + minute
 
 
 def fmt_minutes(value: int) -> str:

@@ -7,12 +7,15 @@ silently ignored fact. Money is `Decimal`; timestamps must carry an offset.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from engine.contracts.timestamps import parse_hhmm
 
 Jurisdiction = Literal["CN", "US", "UK"]
 Channel = Literal["call", "sms", "email", "letter", "visit", "robot_call", "voicemail", "messaging"]
@@ -77,12 +80,7 @@ def _zone(value: str | None) -> str | None:
 
 
 def _hhmm(value: str) -> str:
-    parts = value.split(":")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
-        raise ValueError(f"time must be HH:MM, got {value!r}")
-    hour, minute = int(parts[0]), int(parts[1])
-    if hour > 24 or minute > 59 or (hour == 24 and minute):
-        raise ValueError(f"impossible time of day {value!r}")
+    parse_hhmm(value)
     return value
 
 
@@ -201,3 +199,17 @@ class Action(Strict):
     kind: ActionKind = "payment_demand"
     recorded: bool = False
     by: str | None = None
+
+
+_HISTORY_KEYS = frozenset(HistoryEntry.model_fields)
+
+
+def outbox_history(account_id: str, action_json: str) -> dict[str, Any]:
+    """A contact we wrote to the outbox (its stored `action` JSON) as a history entry's fields.
+
+    The one conversion used wherever our own contacts count as history (the daily run's next
+    business dates, the nightly compliance audit): the action's history fields, outbound.
+    """
+    action = json.loads(action_json)
+    data = {k: v for k, v in action.items() if k in _HISTORY_KEYS}
+    return {**data, "account_id": account_id, "direction": "outbound"}

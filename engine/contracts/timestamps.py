@@ -27,3 +27,16 @@ def parse_date(text: str | None, option: str = "--as-of") -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise InputError.at(option, 1, 1, f"{option}: not a valid date {text!r} ({exc})") from None
+
+
+def parse_hhmm(text: str, *, allow_24: bool = True) -> tuple[int, int]:
+    """'08:30' -> (8, 30): the one reading of an `HH:MM` time of day (playbooks, compliance
+    parameters, settings, `arrears serve --at`). Exactly two digits each; '24:00' is the end of
+    the day, allowed only where a window may end there. A `ValueError` names the bad text."""
+    parts = text.split(":")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) == 2 for p in parts):
+        raise ValueError(f"time must be HH:MM, got {text!r}")
+    hour, minute = int(parts[0]), int(parts[1])
+    if hour > 24 or minute > 59 or (hour == 24 and (minute or not allow_24)):
+        raise ValueError(f"impossible time of day {text!r}")
+    return hour, minute

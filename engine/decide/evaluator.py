@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from engine.compile.condition_ast import Aggregate, Field, operands
 from engine.compile.program import Rule
 from engine.contracts.facts import PHONE_CHANNELS, Account, HistoryEntry
+from engine.contracts.timestamps import parse_hhmm
 from engine.match.features import operand_values
 from engine.match.matcher import Matcher, make_matcher
 from engine.playbook.loader import LoadedPlaybook
@@ -30,7 +31,7 @@ Gate = Callable[[Account, Sequence[HistoryEntry], dict[str, Any]], tuple[list[di
 
 
 def _hhmm(text: str) -> time:
-    hour, minute = (int(p) for p in text.split(":"))
+    hour, minute = parse_hhmm(text)
     return time(23, 59, 59) if hour == 24 else time(hour, minute)
 
 

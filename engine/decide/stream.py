@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from engine.contracts.facts import Account
+from engine.contracts.history_index import HistoryIndex
 from engine.contracts.jsonl import read_models
 from engine.decide.evaluator import Evaluator
-from engine.decide.history_index import HistoryIndex
 
 CHUNK = 1000
 

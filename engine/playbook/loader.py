@@ -8,7 +8,6 @@ sha256 that identifies this exact content in every decision.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.compile.program import Program
+from engine.contracts import digest
 from engine.contracts.errors import InputError, Problem
 from engine.contracts.facts import Account, Action
 from engine.playbook.model import Playbook
@@ -170,12 +170,7 @@ def _read_templates(playbook: Playbook, tdir: Path) -> dict[str, str]:
 
 def content_sha256(playbook_bytes: bytes, templates: dict[str, str]) -> str:
     """The identity of a playbook: its YAML bytes and every template it uses, by name."""
-    digest = hashlib.sha256(b"arrears-playbook-v1\0")
-    digest.update(len(playbook_bytes).to_bytes(8, "big") + playbook_bytes)
-    for name in sorted(templates):
-        body = templates[name].encode("utf-8")
-        digest.update(name.encode() + b"\0" + len(body).to_bytes(8, "big") + body)
-    return digest.hexdigest()
+    return digest.content_sha256(b"arrears-playbook-v1", playbook_bytes, templates)
 
 
 def _compliance_limits(playbook: Playbook, doc: YamlDocument) -> tuple[Any, list[Problem]]:

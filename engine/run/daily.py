@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -26,17 +25,19 @@ from sqlalchemy import Engine, and_, func, select
 from sqlalchemy.exc import OperationalError
 
 from engine.compliance.adapter import default_gate
-from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.digest import sha256_text
+from engine.contracts.facts import Account, HistoryEntry, outbox_history
+from engine.contracts.timestamps import parse_hhmm
 from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
 from engine.playbook.loader import LoadedPlaybook
 from engine.run.hold import DispatchHold
+from engine.settings import get_settings
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
 from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact
 from engine.store.upsert import insert_new, upsert
 
-HISTORY_FIELDS = frozenset(HistoryEntry.model_fields)
 _EVALUATORS: dict[str, Evaluator] = {}
 
 
@@ -49,7 +50,7 @@ def evaluation_time(as_of: date, loaded: LoadedPlaybook) -> datetime:
 
     A fixed instant per date makes reruns decide exactly as the first run did.
     """
-    hh, mm = (int(p) for p in os.environ.get("ARREARS_RUN_LOCAL_TIME", "08:00").split(":"))
+    hh, mm = parse_hhmm(get_settings().run_local_time)
     return datetime.combine(as_of, time(hh, mm), ZoneInfo(loaded.playbook.timezone))
 
 
@@ -84,9 +85,7 @@ def _in_range(column: Any, lo: str, hi: str | None) -> Any:
 
 
 def _history_from_outbox(account_id: str, action_json: str) -> HistoryEntry:
-    action = json.loads(action_json)
-    data = {k: v for k, v in action.items() if k in HISTORY_FIELDS}
-    return HistoryEntry.model_validate({**data, "account_id": account_id, "direction": "outbound"})
+    return HistoryEntry.model_validate(outbox_history(account_id, action_json))
 
 
 def load_chunk(
@@ -256,7 +255,7 @@ def record_chunk(
                 "fired_rules": json.dumps(d["fired_rules"], ensure_ascii=False),
                 "facts_digest": facts_digest(facts[account.account_id], histories.get(account.account_id, [])),
                 "decision": text,
-                "decision_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "decision_sha256": sha256_text(text),
                 "decided_at": now,
             }
         )

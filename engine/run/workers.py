@@ -30,8 +30,8 @@ from datetime import date
 from typing import Any
 
 from engine.run.hold import DispatchHold
+from engine.settings import get_settings
 
-WORKERS_ENV = "ARREARS_DAILY_WORKERS"
 _PLAYBOOKS: dict[tuple[str, ...], Any] = {}
 
 
@@ -41,8 +41,9 @@ def worker_count(chunks: int) -> int:
     `ARREARS_DAILY_WORKERS` (default: the CPUs this process may use) sets the number; one
     worker, or a single chunk, gains nothing over running in-process.
     """
-    raw = os.environ.get(WORKERS_ENV, "").strip()
-    wanted = int(raw) if raw else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    wanted = get_settings().daily_workers
+    if wanted is None:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = min(wanted or 1, chunks)
     return wanted if wanted > 1 else 0
 

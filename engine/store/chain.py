@@ -17,7 +17,6 @@ heads elsewhere (the daily run writes them into its Prefect artifact) narrows th
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, Table, insert, select, update
 
+from engine.contracts.digest import sha256_text
 from engine.store.models import CHAINED, ChainHead
 
 GENESIS = "0" * 64
@@ -36,7 +36,7 @@ def canonical(row: dict[str, Any]) -> str:
 
 
 def link_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical(row)).encode("utf-8")).hexdigest()
+    return sha256_text(prev_hash + canonical(row))
 
 
 def _hashed_columns(table: Table) -> list[str]:

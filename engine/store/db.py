@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 
 from engine.contracts.errors import InputError
-from engine.store.settings import arrears_home, database_url
+from engine.settings import arrears_home, database_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 120_000

@@ -8,7 +8,6 @@ error. History instants are keyed in UTC, so `09:00+08:00` and `01:00Z` are the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from engine.contracts.digest import sha256_text
 from engine.contracts.facts import Account, HistoryEntry
 from engine.contracts.jsonl import read_models
 from engine.store.clock import iso_utc, now_iso
@@ -52,7 +52,7 @@ def _account_rows(batch: list[Account], now: str) -> tuple[list[dict[str, Any]],
             "balance": format(a.balance, "f"),
             "dpd": a.dpd,
             "facts": facts,
-            "facts_sha256": hashlib.sha256(facts.encode("utf-8")).hexdigest(),
+            "facts_sha256": sha256_text(facts),
             "updated_at": now,
         }
         debtors[a.debtor_id] = {"debtor_id": a.debtor_id, "jurisdiction": a.jurisdiction, "updated_at": now}

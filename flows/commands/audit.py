@@ -114,8 +114,8 @@ def report(
 ) -> None:
     """An HTML report for one business date: runs, counts, blocked by rule with citations, emergencies, versions."""
     from engine.report.audit_report import gather, render_html
+    from engine.settings import arrears_home
     from engine.store.db import ready_engine
-    from engine.store.settings import arrears_home
 
     day = _date(date)
     assert day is not None

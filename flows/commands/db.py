@@ -17,8 +17,8 @@ def upgrade(json_output: bool = typer.Option(False, "--json", help="print {url, 
     """Create the schema in a new database, or migrate an existing one to this version."""
     from sqlalchemy.engine import make_url
 
+    from engine.settings import database_url
     from engine.store.db import upgrade as run_upgrade
-    from engine.store.settings import database_url
 
     before, after = run_upgrade()
     url = make_url(database_url()).render_as_string(hide_password=True)

@@ -16,9 +16,9 @@ from typing import Any
 
 import typer
 
+from engine.contracts.history_index import HistoryIndex
 from engine.contracts.timestamps import parse_at
 from engine.decide.evaluator import Evaluator
-from engine.decide.history_index import HistoryIndex
 from engine.decide.stream import decide_file
 from engine.playbook.loader import load_playbook
 from flows.app import app

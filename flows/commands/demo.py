@@ -151,7 +151,9 @@ def _explain_three(engine: Any, day: date) -> list[str]:
 
 def _next_steps(home: Path, day: date, first: str) -> None:
     """What to look at next, against the same database."""
-    url = os.environ["ARREARS_DATABASE_URL"]
+    from engine.settings import database_url
+
+    url = database_url()
     typer.echo(f"""
 Explore (same database: export ARREARS_HOME={home}; the `arrears` command is in
 .venv/bin — `source .venv/bin/activate` first when you came here through `make demo`):
@@ -177,7 +179,7 @@ def demo(
     playbooks_dir: Path = typer.Option(SHIPPED, "--playbooks", help="folder of playbooks to activate"),
 ) -> None:
     """Seed a synthetic portfolio in a fresh database and run one day end to end."""
-    from engine.store.settings import arrears_home
+    from engine.settings import arrears_home
 
     home = (home or arrears_home()).resolve()
     db = _fresh_home(home, reset)

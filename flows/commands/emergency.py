@@ -12,13 +12,13 @@ or in-process with `--response inline` (`ARREARS_EMERGENCY_RESPONSE`), or not at
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from engine.contracts.errors import InputError
+from engine.settings import get_settings
 from flows.app import app
 
 emergency_app = typer.Typer(help="Three-tier emergency response: declare, stand down, status.", no_args_is_help=True)
@@ -33,7 +33,7 @@ RESPONSE_HELP = "run the response as the Prefect flow (`flow`), in this process 
 def _plan(path: Path | None) -> Any:
     from emergency.plan import DEFAULT_PLAN, cached_plan
 
-    return cached_plan(str(path or os.environ.get("ARREARS_EMERGENCY_PLAN") or DEFAULT_PLAN))
+    return cached_plan(str(path or get_settings().emergency_plan or DEFAULT_PLAN))
 
 
 def _repo() -> Any:
@@ -44,7 +44,7 @@ def _repo() -> Any:
 
 
 def _mode(value: str | None) -> str:
-    mode = value or os.environ.get("ARREARS_EMERGENCY_RESPONSE") or "flow"
+    mode = value or get_settings().emergency_response or "flow"
     if mode not in ("flow", "inline", "none"):
         raise InputError.at("--response", 0, 0, f"must be flow, inline or none, got {mode!r}")
     return mode

@@ -63,7 +63,9 @@ def run_daily_flow(
 def daily(
     as_of: str | None = typer.Option(None, "--as-of", help="business date YYYY-MM-DD (default today)"),
     playbook: str | None = typer.Option(None, "--playbook", help="only this playbook (by name)"),
-    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, max=5000, help="accounts per task"),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, max=5000, help="accounts per task (default $ARREARS_CHUNK_SIZE or 1000)"
+    ),
     dispatcher: str = typer.Option("outbox", "--dispatcher", help="outbox (default) or file:PATH"),
     timezone: str = typer.Option("UTC", "--timezone", help="zone that defines 'today' without --as-of"),
     json_output: bool = typer.Option(False, "--json", help="print the contract summary as JSON"),
@@ -71,6 +73,9 @@ def daily(
     """The daily strategy run as one Prefect flow run over the database."""
     import sys
 
+    from engine.settings import get_settings
+
+    chunk_size = chunk_size or get_settings().chunk_size
     result = run_daily_flow(as_of, playbook, chunk_size, dispatcher, timezone, progress=sys.stderr.isatty())
     contract = {
         "flow_run_id": result.get("flow_run_id"),

@@ -44,12 +44,12 @@ SERVER_ENV = {
 
 
 def daily_cron(at: str) -> str:
+    from engine.contracts.timestamps import parse_hhmm
+
     try:
-        hh, mm = (int(p) for p in at.split(":"))
+        hh, mm = parse_hhmm(at, allow_24=False)
     except ValueError:
         raise typer.BadParameter(f"--at {at!r}: expected HH:MM") from None
-    if not (0 <= hh < 24 and 0 <= mm < 60):
-        raise typer.BadParameter(f"--at {at!r}: expected HH:MM")
     return f"{mm} {hh} * * *"
 
 
@@ -182,7 +182,9 @@ def serve(
     timezone: str = typer.Option("UTC", "--timezone", help="IANA zone of --at and of the business date"),
     playbook: str | None = typer.Option(None, "--playbook", help="only this playbook (default: all approved)"),
     dispatcher: str = typer.Option("outbox", "--dispatcher", help="outbox (default) or file:PATH"),
-    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, max=5000),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, max=5000, help="accounts per task (default $ARREARS_CHUNK_SIZE or 1000)"
+    ),
     name: str = typer.Option("daily", "--name", help="deployment name"),
     ui_port: int = typer.Option(UI_PORT, "--ui-port", help="port of the Prefect server started when none is set"),
 ) -> None:
@@ -192,10 +194,11 @@ def serve(
     quiet_prefect()
     from prefect import serve as prefect_serve
 
+    from engine.settings import arrears_home, get_settings
     from engine.store.db import ready_engine
-    from engine.store.settings import arrears_home
 
     ready_engine()
+    chunk_size = chunk_size or get_settings().chunk_size
     deployments = build_deployments(at, audit_at, timezone, playbook, dispatcher, chunk_size, name)
     with prefect_ui(ui_port, arrears_home()) as ui:
         typer.echo(f"Prefect UI: {ui} (deployments, runs, artifacts; trigger and pause here)")

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from engine.compliance.base import ContentRule, Finding
-from engine.compliance.content import find
+from engine.compliance.base import PhraseRule
 from engine.compliance.rules._sources import CCM, GBT
 
 
-class AbusiveContent(ContentRule):
+class AbusiveContent(PhraseRule):
     """Threats, intimidation, insults or violence in a collection message.
 
     Collection by violence, threats, intimidation, insult, defamation or harassment is
@@ -28,12 +24,7 @@ class AbusiveContent(ContentRule):
     jurisdiction = "CN"
     title = "No threats or insults"
 
-    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        for category in ("threat", "insult"):
-            phrase = find(category, text)
-            if phrase:
-                return Finding(f"{category} in text: {phrase!r}")
-        return None
+    categories = ("threat", "insult")
 
 
 RULE = AbusiveContent()

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from engine.compliance.base import ContentRule, Finding
-from engine.compliance.content import find
+from engine.compliance.base import PhraseRule
 from engine.compliance.rules._sources import CBA, CCM
 
 
-class Impersonation(ContentRule):
+class Impersonation(PhraseRule):
     """Impersonating courts, police, procuratorates or government; threatening arrest.
 
     Collectors must identify themselves truthfully and must not pose as judicial or
@@ -28,12 +24,7 @@ class Impersonation(ContentRule):
     jurisdiction = "CN"
     title = "No impersonation of authorities"
 
-    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        for category in ("impersonation", "arrest"):
-            phrase = find(category, text)
-            if phrase:
-                return Finding(f"{category} in text: {phrase!r}")
-        return None
+    categories = ("impersonation", "arrest")
 
 
 RULE = Impersonation()

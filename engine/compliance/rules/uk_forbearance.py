@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from engine.compliance.base import ContentRule, Finding
-from engine.compliance.content import find
+from engine.compliance.base import PhraseRule
 
 
-class Forbearance(ContentRule):
+class Forbearance(PhraseRule):
     """Pressing a customer in arrears to pay in one lump sum or to borrow to pay.
 
     Firms must treat customers in arrears with forbearance and due consideration, and must
@@ -28,12 +24,8 @@ class Forbearance(ContentRule):
     jurisdiction = "UK"
     title = "Forbearance: no lump-sum or borrowing pressure"
 
-    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        for category in ("lump_sum", "borrowing"):
-            phrase = find(category, text)
-            if phrase:
-                return Finding(f"{category.replace('_', ' ')} pressure in text: {phrase!r}")
-        return None
+    categories = ("lump_sum", "borrowing")
+    reason = "{category} pressure in text: {phrase!r}"
 
 
 RULE = Forbearance()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from engine.compliance.base import ContentRule, Finding
-from engine.compliance.content import find
+from engine.compliance.base import PhraseRule
 
 
-class Misrepresentation(ContentRule):
+class Misrepresentation(PhraseRule):
     """Threatening, insulting, or misrepresenting authority or the legal position.
 
     Firms must not use threatening or oppressive behaviour and must not misrepresent their
@@ -26,12 +22,7 @@ class Misrepresentation(ContentRule):
     jurisdiction = "UK"
     title = "No threats or misrepresented authority"
 
-    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        for category in ("threat", "insult", "impersonation", "arrest"):
-            phrase = find(category, text)
-            if phrase:
-                return Finding(f"{category} in text: {phrase!r}")
-        return None
+    categories = ("threat", "insult", "impersonation", "arrest")
 
 
 RULE = Misrepresentation()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from engine.compliance.base import ContentRule, Finding
-from engine.compliance.content import find
+from engine.compliance.base import PhraseRule
 
 
-class FalseRepresentation(ContentRule):
+class FalseRepresentation(PhraseRule):
     """Impersonating a court, the police or a government agency; threatening arrest.
 
     False, deceptive or misleading representations are forbidden, among them implying
@@ -27,12 +23,7 @@ class FalseRepresentation(ContentRule):
     jurisdiction = "US"
     title = "No impersonation or arrest threats"
 
-    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        for category in ("impersonation", "arrest"):
-            phrase = find(category, text)
-            if phrase:
-                return Finding(f"{category} in text: {phrase!r}")
-        return None
+    categories = ("impersonation", "arrest")
 
 
 RULE = FalseRepresentation()

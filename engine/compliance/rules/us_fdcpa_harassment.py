@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from engine.compliance.base import ContentRule, Finding
-from engine.compliance.content import find
+from engine.compliance.base import PhraseRule
 
 
-class Harassment(ContentRule):
+class Harassment(PhraseRule):
     """Threats of violence or harm, obscene, profane or abusive language.
 
     Harassment, oppression or abuse in collecting a debt is forbidden, in particular threats
@@ -28,12 +24,7 @@ class Harassment(ContentRule):
     jurisdiction = "US"
     title = "No threats or abusive language"
 
-    def check_text(self, action: Any, text: str, p: Mapping[str, Any]) -> Finding | None:
-        for category in ("threat", "insult"):
-            phrase = find(category, text)
-            if phrase:
-                return Finding(f"{category} in text: {phrase!r}")
-        return None
+    categories = ("threat", "insult")
 
 
 RULE = Harassment()

@@ -1,8 +1,10 @@
 """A contact-history file indexed by account on disk, so memory stays flat.
 
 `H.jsonl` may be far larger than memory and in any order. It is validated line by line and
-copied into a temporary SQLite file keyed by account; each batch of accounts then fetches
-only its own entries. The temporary file is removed on close.
+copied into a temporary SQLite file (stdlib `sqlite3`) keyed by (account, time, line); each
+batch of accounts then fetches only its own entries. The temporary file is removed on close.
+The one such index: `arrears decide` reads histories through it, and the compliance audit
+adds its accounts table to the same file (`prepare`, `db`).
 """
 
 from __future__ import annotations
@@ -10,22 +12,42 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from engine.contracts.facts import HistoryEntry
 from engine.contracts.jsonl import read_models
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(at: datetime) -> int:
+    """An aware instant as integer microseconds since the epoch: exact, so ordering is too."""
+    return (at - EPOCH) // timedelta(microseconds=1)
+
 
 class HistoryIndex:
-    def __init__(self, path: str | Path | None) -> None:
+    """Table `h (account_id, at, line, body)`: `at` in `micros`, `line` the file line, `body` the entry's JSON."""
+
+    def __init__(
+        self, path: str | Path | None, *, prepare: Callable[[sqlite3.Connection], None] | None = None
+    ) -> None:
+        """Index `path` (None: no history); `prepare` runs on the empty file first, before the
+        history is read (so faults in what it loads are reported before the history's)."""
         self._dir = tempfile.TemporaryDirectory(prefix="arrears-history-")
         self._db = sqlite3.connect(os.path.join(self._dir.name, "history.sqlite"))
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE h (account_id TEXT NOT NULL, at REAL NOT NULL, line INTEGER, body TEXT)")
-        if path is not None:
-            self._load(path)
+        self._db.execute("CREATE TABLE h (account_id TEXT NOT NULL, at INTEGER NOT NULL, line INTEGER, body TEXT)")
+        try:
+            if prepare is not None:
+                prepare(self._db)
+            if path is not None:
+                self._load(path)
+        except BaseException:
+            self.close()
+            raise
         self._db.execute("CREATE INDEX h_account ON h (account_id, at, line)")
         self._db.execute("CREATE TABLE owner (account_id TEXT NOT NULL, debtor_id TEXT NOT NULL)")
         self._owners_indexed = False
@@ -60,10 +82,15 @@ class HistoryIndex:
                 out.setdefault(debtor_id, []).append(HistoryEntry.model_validate_json(body))
         return out
 
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The index's connection, for callers that query `h` alongside tables of their own."""
+        return self._db
+
     def _load(self, path: str | Path) -> None:
-        batch: list[tuple[str, float, int, str]] = []
+        batch: list[tuple[str, int, int, str]] = []
         for lineno, entry in read_models(path, HistoryEntry):
-            batch.append((entry.account_id, entry.at.timestamp(), lineno, entry.model_dump_json()))
+            batch.append((entry.account_id, micros(entry.at), lineno, entry.model_dump_json()))
             if len(batch) >= 5000:
                 self._db.executemany("INSERT INTO h VALUES (?,?,?,?)", batch)
                 batch.clear()
