@@ -137,12 +137,27 @@ class PlaybookIndex:
         self.pauses: tuple[PauseRules, ...] = tuple(
             PauseRules(p, f"pause.{p.id}", tuple(_treatment(t) for t in p.treatments)) for p in pb.pauses
         )
+        self.lost_rule_id: str | None = "lost_contact" if pb.lost_contact else None
         self.lost_tasks: tuple[Keyed[Task], ...] = _keyed("task", pb.lost_contact.tasks) if pb.lost_contact else ()
         self.incentives: tuple[Keyed[Incentive], ...] = _keyed("incentive", pb.incentives)
         self.scope_text = self._scope_text()
 
     def why(self, rule_id: str, values: Sequence[Any]) -> str:
         return self.explainer.why(rule_id, values)
+
+    def rule_ids(self) -> set[str]:
+        """Every rule id the evaluation steps test (to check against the compiled program)."""
+        keyed: list[Keyed[Any]] = [*self.segments, *self.priority, *self.fraud, *self.lost_tasks, *self.incentives]
+        treatments = [t for p in self.pauses for t in p.treatments]
+        named = {p.rule_id for p in self.pauses} | ({self.lost_rule_id} if self.lost_rule_id else set())
+        for s in self.stages:
+            named.add(s.rule_id)
+            keyed += [*s.assign, *s.tasks, *s.offers, *s.paths]
+            treatments += s.treatments
+        for t in treatments:
+            named.add(t.rule_id)
+            keyed += t.channels
+        return named | {k.rule_id for k in keyed}
 
     def _scope_text(self) -> str:
         scope = self.playbook.applies_to

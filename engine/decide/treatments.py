@@ -28,11 +28,11 @@ def tasks(case: Case, stage: StageRules, d: Decision) -> bool:
 
     Returns whether contact is lost (then treatments are held: tasks first).
     """
-    lost_contact = case.book.playbook.lost_contact
-    lost = lost_contact is not None and "lost_contact" in case.hits
+    rule_id = case.book.lost_rule_id
+    lost = rule_id is not None and rule_id in case.hits
     candidates = stage.tasks
-    if lost:
-        d.fire("lost_contact", f"contact lost: {case.why('lost_contact')}")
+    if lost and rule_id is not None:
+        d.fire(rule_id, f"contact lost: {case.why(rule_id)}")
         candidates = candidates + case.book.lost_tasks
     for task in candidates:
         if task.rule_id in case.hits:
