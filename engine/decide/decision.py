@@ -78,9 +78,6 @@ class Case:
     values: Sequence[Any]
     hits: frozenset[str]
 
-    def holds(self, rule_id: str) -> bool:
-        return rule_id in self.hits
-
     def why(self, rule_id: str) -> str:
         """The rule's text and the facts it tested, for the explanation."""
         return self.book.why(rule_id, self.values)
