@@ -305,6 +305,21 @@ def configured_repository() -> SqlEmergencyRepository | None:
     return SqlEmergencyRepository(engine)
 
 
+def lifecycle_views(engine: Engine, at: datetime) -> dict[str, dict[str, Any]]:
+    """Each emergency's life-cycle fields at `at` (`emergency.lifecycle.view`, plus who ended
+    its cooling-off): what the audit report shows, the same answer as every other view."""
+    with engine.connect() as conn:
+        if not conn.dialect.has_table(conn, EmergencyDetail.__tablename__):
+            return {}
+        records = load_records(conn)
+    out: dict[str, dict[str, Any]] = {}
+    for record in records:
+        row = record.status_json(at)
+        out[record.emergency_id] = {k: row.get(k) for k in ("state", "ends_at", "cooling_off_until")}
+        out[record.emergency_id]["cooling_off_ended_by"] = row.get("cooling_off_ended_by")
+    return out
+
+
 def apply_to_verdict(verdict: dict[str, Any], account: Any, action: Any, at: datetime | None = None) -> dict[str, Any]:
     """A compliance verdict with the configured database's enforced emergencies applied.
 
