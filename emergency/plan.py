@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from emergency.scope import Scope, parse_scope
 from engine.contracts.errors import InputError, Problem
@@ -149,11 +149,16 @@ class Tier(Model):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"duplicate notice ids: {', '.join(dupes)}")
-        if self.default_scope is not None:
-            fault = scope_fault(self.scopes, parse_scope(self.default_scope))
-            if fault:
-                raise ValueError(f"default_scope {self.default_scope!r}: {fault}")
         return self
+
+    @field_validator("default_scope")
+    @classmethod
+    def _default_in_scopes(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A default the tier could not be declared with would fail only at drill time."""
+        fault = scope_fault(info.data.get("scopes") or [], parse_scope(value)) if value is not None else None
+        if fault:
+            raise ValueError(f"default_scope {value!r}: {fault}")
+        return value
 
     def check_scope(self, scope: Scope, tier: int) -> None:
         """An `InputError` on `--scope` when this tier may not cover `scope` (plan `scopes`)."""

@@ -146,3 +146,9 @@ def test_drill_runs_the_response_but_suspends_nothing(repo) -> None:
     assert summary["drill"] is True and summary["suspended"] == "nothing (drill)"
     assert all(n.title.startswith("[DRILL]") and "DRILL" in n.body for n in repo.notices(drill.emergency_id))
     assert rules(repo) == []
+
+
+def test_drill_of_a_tier_without_default_scope_asks_for_one(repo) -> None:
+    with pytest.raises(InputError, match="tier 3 has no default scope: give --scope account=… or debtor=…"):
+        declare(repo, PLAN, tier=3, scope=None, reason="drill", by="ops", kind="drill")
+    assert repo.all() == []
