@@ -64,7 +64,7 @@ def respond(record: Any, plan_path: Path | None, mode: str) -> dict[str, Any] | 
         typer.echo(
             f"{record.emergency_id} is recorded (enforced from its commit); now running the response as the "
             "Prefect flow `emergency-response`. Without a Prefect server configured (PREFECT_API_URL) that "
-            "starts a temporary one first: about 10 s. `--response inline` runs it in this process instead.",
+            "starts a temporary one first: 10 s or more. `--response inline` runs it in this process instead.",
             err=True,
         )
         from flows.emergency import emergency_response
