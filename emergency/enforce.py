@@ -1,8 +1,10 @@
 """Enforcement: which active emergencies cover an action, as contract violations.
 
-Called by `arrears check`, by decisions over the database and by the daily run's dispatch
-right before it writes the outbox. Overlapping emergencies are all listed, strictest tier
-first (Tier 1 is the strictest); an action is blocked when any covering emergency's
+Whether an emergency is enforced at a moment is `emergency.lifecycle.state_at` (active or
+cooling off), the same answer every other view gives. Called by `arrears check`, by
+decisions over the database and by the daily run's dispatch right before it writes the
+outbox. Overlapping emergencies are all listed, strictest tier first (Tier 1 is the
+strictest); an action is blocked when any covering emergency's
 suspension applies to its channel and kind, so standing one down leaves the others in force.
 
 The dispatch path calls this once per chunk: `EmergencyGuard.load(repo, at)` reads the
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from emergency import lifecycle
 from emergency.model import EmergencyRecord, EmergencyRepository
 from emergency.scope import Scope, Subject, parse_scope, subject_for
 
@@ -24,15 +27,20 @@ def rule_id(tier: int) -> str:
     return f"EMERGENCY.TIER{tier}"
 
 
-def violation(record: EmergencyRecord) -> dict[str, Any]:
-    """The contract's violation object for one covering emergency."""
+def violation(record: EmergencyRecord, at: datetime | None = None) -> dict[str, Any]:
+    """The contract's violation object for one covering emergency; in cooling-off the reason
+    says so and until when (the same answer `emergency status` and the audit report give)."""
+    reason = (
+        f"emergency {record.emergency_id} (tier {record.tier}, scope {record.scope}) declared by "
+        f"{record.declared_by} at {record.declared_at.isoformat()}: {record.reason}"
+    )
+    end = lifecycle.ends_at(record, at) if at is not None else None
+    if end is not None and record.stand_down is not None:
+        reason += f" (stood down by {', '.join(record.stand_down.by)}; cooling off until {end.isoformat()})"
     return {
         "rule": rule_id(record.tier),
         "citation": f"Arrears emergency plan {record.plan} tier {record.tier}",
-        "reason": (
-            f"emergency {record.emergency_id} (tier {record.tier}, scope {record.scope}) declared by "
-            f"{record.declared_by} at {record.declared_at.isoformat()}: {record.reason}"
-        ),
+        "reason": reason,
     }
 
 
@@ -65,12 +73,21 @@ class EmergencyGuard:
     def blocking(self, subject: Subject, channel: str | None, kind: str | None) -> list[EmergencyRecord]:
         return [r for r in self.covering(subject) if r.blocks(channel, kind)]
 
-    def violations(self, account: Any, context: dict[str, Any] | None, action: Any) -> list[dict[str, Any]]:
+    def holding(self, account: Any, context: dict[str, Any] | None, action: Any) -> list[EmergencyRecord]:
+        """The enforced emergencies that hold `action` on `account`, strictest first."""
         if not self.entries:
             return []
         subject = subject_for(account, context, action)
-        channel, kind = _field(action, "channel"), _field(action, "kind")
-        return [violation(r) for r in self.blocking(subject, channel, kind)]
+        return self.blocking(subject, _field(action, "channel"), _field(action, "kind"))
+
+    def violations(self, account: Any, context: dict[str, Any] | None, action: Any) -> list[dict[str, Any]]:
+        return [violation(r, self.at) for r in self.holding(account, context, action)]
+
+    def held_until(self, records: Sequence[EmergencyRecord]) -> datetime | None:
+        """When every one of `records` stops holding by itself (the latest cooling-off end),
+        or None when any of them is not time-bound (active: only a stand-down ends it)."""
+        ends = [lifecycle.ends_at(r, self.at) for r in records]
+        return None if not ends or any(e is None for e in ends) else max(ends)  # type: ignore[type-var]
 
     def reassignment(self, account: Any, context: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The strictest covering emergency's reassignment (e.g. to a senior mediator)."""

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
+from emergency import lifecycle
+
 Kind = Literal["declaration", "proposal", "drill"]
-ENFORCED_STATES = ("active", "cooling_off")
+ENFORCED_STATES = lifecycle.ENFORCED_STATES
 
 
 def new_id(prefix: str = "EM", at: datetime | None = None) -> str:
@@ -28,6 +30,15 @@ def new_id(prefix: str = "EM", at: datetime | None = None) -> str:
 
 @dataclass(frozen=True)
 class StandDownRecord:
+    by: tuple[str, ...]
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CoolingOffEndRecord:
+    """Cooling-off ended early, by these people, for this reason (`end-cooling-off`)."""
+
     by: tuple[str, ...]
     reason: str
     at: datetime
@@ -49,25 +60,16 @@ class EmergencyRecord:
     reassign: dict[str, Any] | None = None
     cooling_off_seconds: int = 0
     stand_down: StandDownRecord | None = None
+    cooling_off_end: CoolingOffEndRecord | None = None
     confirmed_as: str | None = None  # a proposal: the declaration it became
     proposal_id: str | None = None  # a declaration: the proposal it confirmed
 
     def state(self, at: datetime | None = None) -> str:
-        """`active`, `cooling_off` (stood down, still suspending until the cooling-off ends),
-        `stood_down`; `proposed`/`confirmed` for proposals; `drill` for drills."""
-        if self.kind == "drill":
-            return "drill"
-        if self.kind == "proposal":
-            return "confirmed" if self.confirmed_as else ("dismissed" if self.stand_down else "proposed")
-        at = at or datetime.now(UTC)
-        if self.stand_down is None:
-            return "active"
-        if at < self.declared_at + timedelta(seconds=self.cooling_off_seconds):
-            return "cooling_off"
-        return "stood_down"
+        """The lifecycle state at `at` (default now): see `emergency.lifecycle`."""
+        return lifecycle.state_at(self, at or datetime.now(UTC))
 
     def enforced(self, at: datetime) -> bool:
-        return self.declared_at <= at and self.state(at) in ENFORCED_STATES
+        return lifecycle.enforced(self, at)
 
     def blocks(self, channel: str | None, kind: str | None) -> bool:
         """Whether this emergency's suspension covers an action of this channel and kind."""
@@ -80,13 +82,14 @@ class EmergencyRecord:
 
     def status_json(self, at: datetime | None = None) -> dict[str, Any]:
         """The contract's status row, plus fields a program may find useful."""
+        at = at or datetime.now(UTC)
         out = {
             "emergency_id": self.emergency_id,
             "tier": self.tier,
             "scope": self.scope,
             "declared_by": self.declared_by,
             "declared_at": self.declared_at.isoformat(),
-            "state": self.state(at),
+            **lifecycle.view(self, at),
             "kind": self.kind,
             "reason": self.reason,
             "source": self.source,
@@ -94,6 +97,9 @@ class EmergencyRecord:
         if self.stand_down:
             out["stood_down_by"] = list(self.stand_down.by)
             out["stood_down_at"] = self.stand_down.at.isoformat()
+        if self.cooling_off_end:
+            out["cooling_off_ended_by"] = list(self.cooling_off_end.by)
+            out["cooling_off_ended_at"] = self.cooling_off_end.at.isoformat()
         if self.confirmed_as:
             out["confirmed_as"] = self.confirmed_as
         if self.proposal_id:
@@ -128,6 +134,7 @@ EVENTS = {
     "drill": "EMERGENCY_DRILL_STARTED",
 }
 STOOD_DOWN = "EMERGENCY_STOOD_DOWN"
+COOLING_OFF_ENDED = "EMERGENCY_COOLING_OFF_ENDED"
 CONFIRMED = "EMERGENCY_CONFIRMED"
 NOTICE_FILED = "EMERGENCY_NOTICE_FILED"
 NOTICE_ACKNOWLEDGED = "EMERGENCY_NOTICE_ACKNOWLEDGED"
@@ -172,6 +179,8 @@ class EmergencyRepository(Protocol):
     def enforced(self, at: datetime) -> list[EmergencyRecord]: ...
 
     def record_stand_down(self, emergency_id: str, stand_down: StandDownRecord) -> None: ...
+
+    def record_cooling_off_end(self, emergency_id: str, end: CoolingOffEndRecord) -> None: ...
 
     def add_notice(self, notice: NoticeRecord) -> None: ...
 
@@ -236,6 +245,10 @@ class InMemoryRepository:
         details = {"by": list(stand_down.by), "reason": stand_down.reason, "at": stand_down.at.isoformat()}
         self.audit(STOOD_DOWN, ",".join(stand_down.by), emergency_id, details)
 
+    def record_cooling_off_end(self, emergency_id: str, end: CoolingOffEndRecord) -> None:
+        self._records[emergency_id] = replace(self._records[emergency_id], cooling_off_end=end)
+        self.audit(COOLING_OFF_ENDED, ",".join(end.by), emergency_id, cooling_off_end_details(end))
+
     def add_notice(self, notice: NoticeRecord) -> None:
         self._notices[notice.notice_id] = notice
         self.audit(NOTICE_FILED, "emergency-response", notice.emergency_id, notice_details(notice))
@@ -265,6 +278,11 @@ class InMemoryRepository:
 
     def events_between(self, start: datetime, end: datetime) -> list[StoredEvent]:
         return sorted((e for e in self._events.values() if start <= e.at <= end), key=lambda e: (e.at, e.event_id))
+
+
+def cooling_off_end_details(end: CoolingOffEndRecord) -> dict[str, Any]:
+    """What the audit line of an early end of cooling-off carries."""
+    return {"by": list(end.by), "reason": end.reason, "at": end.at.isoformat()}
 
 
 def notice_details(notice: NoticeRecord) -> dict[str, Any]:

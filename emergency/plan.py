@@ -9,7 +9,9 @@ Per tier the plan says: the default scope; what is suspended (all outbound, or s
 channels / kinds, with optional exceptions such as replies to the debtor); reassignment
 (e.g. to a senior mediator); the notices to roles with their acknowledgement deadlines and
 whom to escalate to; the cooling-off length (the minimum time contact stays suspended from
-the declaration, even after a stand-down); and who may stand it down (Tier 1: two people).
+the declaration, even after a stand-down); who may stand it down (Tier 1: two people); who
+may end its cooling-off early (default: two people); and which scopes it may cover (`scopes`:
+Tier 3 is one account or debtor, never `all`). `emergency.lifecycle` holds the life cycle.
 
 Correlation rules turn ingested events (complaints, media, emotion, regulator) into
 declarations: `count` matching events about one `group_by` subject within `within`. A Tier 1
@@ -25,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from emergency.scope import Scope, parse_scope
 from engine.contracts.digest import content_sha256
@@ -121,15 +123,25 @@ class StandDown(Model):
     allowed: list[str] | None = Field(default=None, description="null: any named person")
 
 
+ScopeKey = Literal["all", "account", "debtor", "segment", "collector", "agency", "jurisdiction"]
+
+
 class Tier(Model):
     name: str
     description: str = ""
-    default_scope: ScopeText
+    scopes: list[ScopeKey] = Field(
+        min_length=1, description="what a declaration of this tier may cover: `all` and/or scope keys"
+    )
+    default_scope: ScopeText | None = Field(default=None, description="for drills without --scope; null: none")
     suspend: Suspension = Field(default_factory=Suspension)
     reassign: Reassignment | None = None
     notices: list[Notice] = Field(default_factory=list)
     cooling_off: Duration = "0h"
     stand_down: StandDown = Field(default_factory=StandDown)
+    end_cooling_off: StandDown = Field(
+        default_factory=lambda: StandDown(people=2),
+        description="who may end the cooling-off early (default: two distinct people, four eyes)",
+    )
 
     @model_validator(mode="after")
     def _unique_notices(self) -> Tier:
@@ -138,6 +150,37 @@ class Tier(Model):
         if dupes:
             raise ValueError(f"duplicate notice ids: {', '.join(dupes)}")
         return self
+
+    @field_validator("default_scope")
+    @classmethod
+    def _default_in_scopes(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A default the tier could not be declared with would fail only at drill time."""
+        fault = scope_fault(info.data.get("scopes") or [], parse_scope(value)) if value is not None else None
+        if fault:
+            raise ValueError(f"default_scope {value!r}: {fault}")
+        return value
+
+    def check_scope(self, scope: Scope, tier: int) -> None:
+        """An `InputError` on `--scope` when this tier may not cover `scope` (plan `scopes`)."""
+        fault = scope_fault(self.scopes, scope)
+        if fault:
+            raise InputError.at("--scope", 0, 0, f"tier {tier} ({self.name}): scope {scope}: {fault}")
+
+
+def scope_fault(allowed: list[str], scope: Scope) -> str | None:
+    """Why `scope` is outside `allowed` (the tier's `scopes`), or None when it fits.
+    `all` must be listed to be allowed; otherwise every key of the scope must be listed."""
+    if scope.is_all:
+        return None if "all" in allowed else f"`all` is not allowed; use {describe_scopes(allowed)}"
+    extra = [key for key, _ in scope.terms if key not in allowed]
+    if extra:
+        return f"key {', '.join(extra)} is not allowed; use {describe_scopes(allowed)}"
+    return None
+
+
+def describe_scopes(allowed: list[str]) -> str:
+    """`all or jurisdiction=…`: the tier's allowed scopes as a user would type them."""
+    return " or ".join(s if s == "all" else f"{s}=…" for s in allowed)
 
 
 class Then(Model):
@@ -233,8 +276,9 @@ class LoadedPlan:
     def citation(self, tier: int) -> str:
         return f"Arrears emergency plan {self.file_name} tier {tier}"
 
-    def default_scope(self, tier: int) -> Scope:
-        return parse_scope(self.tier(tier).default_scope)
+    def default_scope(self, tier: int) -> Scope | None:
+        text = self.tier(tier).default_scope
+        return parse_scope(text) if text is not None else None
 
 
 def sample_context(plan: Plan, tier: int = 2, drill: bool = False) -> dict[str, Any]:

@@ -17,15 +17,18 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from emergency.model import (
     CONFIRMED,
+    COOLING_OFF_ENDED,
     EVENTS,
     NOTICE_ACKNOWLEDGED,
     NOTICE_ESCALATED,
     NOTICE_FILED,
     STOOD_DOWN,
+    CoolingOffEndRecord,
     EmergencyRecord,
     NoticeRecord,
     StandDownRecord,
     StoredEvent,
+    cooling_off_end_details,
     declaration_details,
     notice_details,
 )
@@ -33,7 +36,7 @@ from emergency.tables import EmergencyDetail, EmergencyEventRow, EmergencyNotice
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
-from engine.store.models import ChainHead, EmergencyStandDown
+from engine.store.models import ChainHead, EmergencyCoolingOffEnd, EmergencyStandDown
 from engine.store.upsert import insert_new
 
 
@@ -71,6 +74,10 @@ def load_records(conn: Connection) -> list[EmergencyRecord]:
     for row in conn.execute(select(s.c.emergency_id, s.c.stood_down_by, s.c.reason, s.c.at).order_by(s.c.chain_seq)):
         record = StandDownRecord(tuple(json.loads(row.stood_down_by)), row.reason, _dt(row.at))  # type: ignore[arg-type]
         downs.setdefault(row.emergency_id, record)
+    ends: dict[str, CoolingOffEndRecord] = {}
+    e = EmergencyCoolingOffEnd.__table__
+    for row in conn.execute(select(e.c.emergency_id, e.c.ended_by, e.c.reason, e.c.at).order_by(e.c.chain_seq)):
+        ends.setdefault(row.emergency_id, CoolingOffEndRecord(tuple(json.loads(row.ended_by)), row.reason, _dt(row.at)))  # type: ignore[arg-type]
     out = []
     for row in conn.execute(select(d).order_by(d.c.declared_at, d.c.emergency_id)).mappings():
         snap = json.loads(row["snapshot"])
@@ -90,6 +97,7 @@ def load_records(conn: Connection) -> list[EmergencyRecord]:
                 reassign=snap["reassign"],
                 cooling_off_seconds=int(snap["cooling_off_seconds"]),
                 stand_down=downs.get(row["emergency_id"]),
+                cooling_off_end=ends.get(row["emergency_id"]),
                 confirmed_as=row["confirmed_as"],
                 proposal_id=row["proposal_id"],
             )
@@ -183,6 +191,16 @@ class SqlEmergencyRepository:
             writer = ChainWriter(conn, ["emergency_stand_downs", "audit_log"])
             writer.append("emergency_stand_downs", [row])
             log_event(writer, ",".join(stand_down.by), STOOD_DOWN, emergency_id, details)
+            writer.close()
+
+    def record_cooling_off_end(self, emergency_id: str, end: CoolingOffEndRecord) -> None:
+        """One chained `emergency_cooling_off_ends` row and its `EMERGENCY_COOLING_OFF_ENDED` line."""
+        row = {"emergency_id": emergency_id, "ended_by": json.dumps(list(end.by)), "reason": end.reason}
+        row["at"] = iso_utc(end.at)
+        with self.engine.begin() as conn:
+            writer = ChainWriter(conn, [EmergencyCoolingOffEnd.__tablename__, "audit_log"])
+            writer.append(EmergencyCoolingOffEnd.__tablename__, [row])
+            log_event(writer, ",".join(end.by), COOLING_OFF_ENDED, emergency_id, cooling_off_end_details(end))
             writer.close()
 
     def add_notice(self, notice: NoticeRecord) -> None:
@@ -287,19 +305,48 @@ def configured_repository() -> SqlEmergencyRepository | None:
     return SqlEmergencyRepository(engine)
 
 
-def apply_to_verdict(verdict: dict[str, Any], account: Any, action: Any, at: datetime | None = None) -> dict[str, Any]:
-    """A compliance verdict with the configured database's active emergencies applied.
+def lifecycle_views(engine: Engine, at: datetime) -> dict[str, dict[str, Any]]:
+    """Each emergency's life-cycle fields at `at` (`emergency.lifecycle.view`, plus who ended
+    its cooling-off): what the audit report shows, the same answer as every other view."""
+    with engine.connect() as conn:
+        if not conn.dialect.has_table(conn, EmergencyDetail.__tablename__):
+            return {}
+        records = load_records(conn)
+    out: dict[str, dict[str, Any]] = {}
+    for record in records:
+        row = record.status_json(at)
+        out[record.emergency_id] = {k: row.get(k) for k in ("state", "ends_at", "cooling_off_until")}
+        out[record.emergency_id]["cooling_off_ended_by"] = row.get("cooling_off_ended_by")
+    return out
 
-    Emergency violations are appended (strictest tier first); an emergency is not
-    time-bound, so a blocked verdict's `next_allowed_at` becomes null.
+
+def apply_to_verdict(verdict: dict[str, Any], account: Any, action: Any, at: datetime | None = None) -> dict[str, Any]:
+    """A compliance verdict with the configured database's enforced emergencies applied.
+
+    Emergency violations are appended (strictest tier first). `next_allowed_at` follows the
+    emergency life cycle: an active emergency is not time-bound (null: only a stand-down ends
+    it); one cooling off ends at its cooling-off's end, so the later of that and the
+    verdict's own next time is given (null stays null: waiting for the rest will not help).
     """
-    from emergency.enforce import active_emergency_violations
+    from datetime import UTC
+
+    from emergency.enforce import EmergencyGuard
 
     repo = configured_repository()
     if repo is None:
         return verdict
+    guard = EmergencyGuard.load(repo, at or datetime.now(UTC))
     context = {"segment": (getattr(account, "attributes", None) or {}).get("segment")}
-    found = active_emergency_violations(repo, account, context, action, at)
-    if not found:
+    holding = guard.holding(account, context, action)
+    if not holding:
         return verdict
-    return {**verdict, "allowed": False, "violations": [*verdict["violations"], *found], "next_allowed_at": None}
+    found = guard.violations(account, context, action)
+    until = guard.held_until(holding)
+    own = verdict["next_allowed_at"]
+    if until is None or (not verdict["allowed"] and own is None):
+        nxt = None
+    elif own is not None and datetime.fromisoformat(own) >= until:
+        nxt = own
+    else:
+        nxt = until.isoformat()
+    return {**verdict, "allowed": False, "violations": [*verdict["violations"], *found], "next_allowed_at": nxt}

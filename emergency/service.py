@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from emergency.model import EmergencyRecord, EmergencyRepository, Kind, StandDownRecord, new_id
-from emergency.plan import LoadedPlan, parse_duration
+from emergency import lifecycle
+from emergency.model import (
+    CoolingOffEndRecord,
+    EmergencyRecord,
+    EmergencyRepository,
+    Kind,
+    StandDownRecord,
+    new_id,
+)
+from emergency.plan import LoadedPlan, StandDown, describe_scopes, parse_duration
 from emergency.scope import parse_scope
 from engine.contracts.errors import InputError
 
@@ -53,7 +61,10 @@ def make_record(
     """A validated record (not yet stored) with the plan tier's snapshot."""
     n = _tier(tier)
     t = plan.tier(n)
-    parsed = parse_scope(scope) if scope is not None else parse_scope(t.default_scope)
+    if scope is None and t.default_scope is None:
+        raise InputError.at("--scope", 0, 0, f"tier {n} has no default scope: give --scope {describe_scopes(t.scopes)}")
+    parsed = parse_scope(scope if scope is not None else t.default_scope)  # type: ignore[arg-type]
+    t.check_scope(parsed, n)
     at = at or datetime.now(UTC)
     prefix = {"declaration": "EM", "proposal": "PR", "drill": "DR"}[kind]
     return EmergencyRecord(
@@ -120,6 +131,26 @@ def distinct_people(people: list[str]) -> list[str]:
     return list(seen.values())
 
 
+def _authorised(rule: StandDown, by: list[str], what: str) -> list[str]:
+    """The distinct people in `by`, if they are enough and allowed for `what` under `rule`."""
+    people = distinct_people(by or [])
+    if len(people) < rule.people:
+        given = ", ".join(people) or "nobody"
+        raise InputError.at(
+            "--by",
+            0,
+            0,
+            f"{what} needs {rule.people} distinct people (--by A --by B); got {len(people)}: {given}"
+            + (" (the same person twice is one person)" if len(by) > len(people) else ""),
+        )
+    if rule.allowed is not None:
+        allowed = {a.casefold() for a in rule.allowed}
+        refused = [p for p in people if p.casefold() not in allowed]
+        if refused:
+            raise InputError.at("--by", 0, 0, f"not allowed to {what}: {', '.join(refused)}")
+    return people
+
+
 def stand_down(
     repo: EmergencyRepository,
     plan: LoadedPlan,
@@ -128,30 +159,33 @@ def stand_down(
     reason: str,
     at: datetime | None = None,
 ) -> EmergencyRecord:
-    """Stand an emergency down under the plan's authority rules (Tier 1: two distinct people)."""
+    """Stand an emergency down under the plan's authority rules (Tier 1: two distinct people).
+    It then cools off until the tier's cooling-off (from the declaration) has run out."""
+    at = at or datetime.now(UTC)
     record = _known(repo, emergency_id)
-    if record.kind != "declaration":
-        raise InputError.at("ID", 0, 0, f"{emergency_id} is a {record.kind}: only declarations are stood down")
-    if record.stand_down is not None:
-        raise InputError.at("ID", 0, 0, f"emergency {emergency_id} was already stood down")
-    people = distinct_people(by or [])
+    lifecycle.require(record, "stand_down", at)
     rule = plan.tier(record.tier).stand_down
-    needed = max(rule.people, 2 if record.tier == 1 else 1)
-    if len(people) < needed:
-        given = ", ".join(people) or "nobody"
-        raise InputError.at(
-            "--by",
-            0,
-            0,
-            f"tier {record.tier} stand-down needs {needed} distinct people (--by A --by B); got {len(people)}: {given}"
-            + (" (the same person twice is one person)" if len(by) > len(people) else ""),
-        )
-    if rule.allowed is not None:
-        allowed = {a.casefold() for a in rule.allowed}
-        refused = [p for p in people if p.casefold() not in allowed]
-        if refused:
-            raise InputError.at("--by", 0, 0, f"not allowed to stand down tier {record.tier}: {', '.join(refused)}")
-    repo.record_stand_down(
-        record.emergency_id, StandDownRecord(tuple(people), _text(reason, "--reason"), at or datetime.now(UTC))
-    )
+    if record.tier == 1 and rule.people < 2:
+        rule = StandDown(people=2, allowed=rule.allowed)
+    people = _authorised(rule, by, f"stand down tier {record.tier}")
+    repo.record_stand_down(record.emergency_id, StandDownRecord(tuple(people), _text(reason, "--reason"), at))
+    return repo.get(record.emergency_id)  # type: ignore[return-value]
+
+
+def end_cooling_off(
+    repo: EmergencyRepository,
+    plan: LoadedPlan,
+    emergency_id: str,
+    by: list[str],
+    reason: str,
+    at: datetime | None = None,
+) -> EmergencyRecord:
+    """End a stood-down emergency's cooling-off before its time, with the people the plan's
+    tier names (`end_cooling_off`, default two: four eyes). Contact in scope resumes at once."""
+    at = at or datetime.now(UTC)
+    record = _known(repo, emergency_id)
+    lifecycle.require(record, "end_cooling_off", at)
+    people = _authorised(plan.tier(record.tier).end_cooling_off, by, f"end the cooling-off of tier {record.tier}")
+    end = CoolingOffEndRecord(tuple(people), _text(reason, "--reason"), at)
+    repo.record_cooling_off_end(record.emergency_id, end)
     return repo.get(record.emergency_id)  # type: ignore[return-value]

@@ -131,3 +131,79 @@ def test_events_ingested_in_separate_files_correlate_through_the_database(run, t
     assert [(o["tier"], o["scope"], o["result"]) for o in results[2]] == [(2, "collector=c8", "declared")]
     again = _json(run("events", "ingest", str(tmp_path / "batch-2.jsonl"), "--json"))
     assert again == []  # idempotent: the same events never declare twice
+
+
+def test_tier3_is_lifted_and_every_view_agrees(run, tmp_path: Path) -> None:
+    """Issue 9, defect 4, through the real CLI: Tier 3 `all` is refused as its help says; a
+    Tier 3 on one debtor cools off after stand-down, every command says so and until when,
+    and two people end the cooling-off early; then contact resumes and the chain verifies."""
+    refused = run("emergency", "declare", "--tier", "3", "--scope", "all", "--reason", "r", "--by", "alice")
+    assert refused.returncode == 2 and "`all` is not allowed; use account=… or debtor=…" in refused.stderr
+    assert _json(run("emergency", "status", "--json")) == []  # nothing written
+
+    account = tmp_path / "acc.json"
+    account.write_text(json.dumps({"account_id": "A1", "debtor_id": "D1", "jurisdiction": "CN",
+                                   "balance": "8000.00", "dpd": 20, "timezone": "Asia/Shanghai"}))
+    action = tmp_path / "act.json"
+    action.write_text(json.dumps({"channel": "call", "at": "2026-05-11T10:00:00+08:00", "recorded": True}))
+    check = ("check", "--account", str(account), "--action", str(action), "--json")
+    em = _json(run("emergency", "declare", "--tier", "3", "--scope", "debtor=D1", "--reason", "agitated",
+                   "--by", "alice", "--json"))
+    eid = em["emergency_id"]
+    down = _json(run("emergency", "stand-down", eid, "--by", "bob", "--reason", "calm", "--json"))
+    assert down["state"] == "cooling_off" and down["ends_at"] == down["cooling_off_until"]
+
+    (status,) = _json(run("emergency", "status", "--json"))
+    verdict = json.loads(run(*check).stdout)
+    report = _json(run("audit", "report", "--date", "2026-05-11", "--json"))["emergencies"]
+    again = run("emergency", "stand-down", eid, "--by", "bob", "--reason", "again")
+    assert status["state"] == report[0]["state"] == "cooling_off"
+    assert verdict["allowed"] is False and verdict["next_allowed_at"] == status["ends_at"] == report[0]["ends_at"]
+    assert again.returncode == 2 and "in cooling-off until" in again.stderr and "end-cooling-off" in again.stderr
+
+    one = run("emergency", "end-cooling-off", eid, "--by", "bob", "--reason", "debtor asked for a call")
+    assert one.returncode == 2 and "needs 2 distinct people" in one.stderr
+    ended = _json(run("emergency", "end-cooling-off", eid, "--by", "bob", "--by", "carol",
+                      "--reason", "debtor asked for a call", "--json"))
+    assert ended["state"] == "stood_down" and ended["cooling_off_ended_by"] == ["bob", "carol"]
+    assert _json(run("emergency", "status", "--json")) == []
+    assert _json(run(*check))["allowed"] is True
+    report = _json(run("audit", "report", "--date", "2026-05-11", "--json"))
+    assert report["emergencies"][0]["state"] == "stood_down"
+    assert "EMERGENCY_COOLING_OFF_ENDED" in [e["event"] for e in report["emergency_log"]]
+    assert run("audit", "verify").returncode == 0
+
+
+def test_declare_help_names_the_scopes_each_tier_allows(run) -> None:
+    """The help is what the plan enforces: each tier's help part names its `scopes`."""
+    from emergency.plan import load_plan
+    from flows.commands.emergency import TIER_HELP
+
+    plan = load_plan()
+    parts = dict(part.strip().split(":", 1) for part in TIER_HELP.split(";"))
+    for n in (1, 2, 3):
+        allowed = plan.tier(n).scopes
+        for key in ("all", "account", "debtor", "segment", "collector", "agency", "jurisdiction"):
+            named = (key in parts[str(n)]) and not (key == "all" and "never all" in parts[str(n)])
+            assert named == (key in allowed), (n, key, parts[str(n)])
+    assert "never all" in run("emergency", "declare", "--help").stdout
+
+
+def test_flow_response_says_what_it_waits_for_before_waiting(monkeypatch, capsys) -> None:
+    """Issue 9, defect 10: `declare` waited ~10 s for the Prefect response in silence."""
+    import sys
+    import types
+
+    from flows.commands.emergency import respond
+
+    seen: list[str] = []
+
+    def fake_flow(emergency_id: str, plan: str) -> dict:
+        seen.append(capsys.readouterr().err)  # what the user had been told when the wait began
+        return {"emergency_id": emergency_id}
+
+    monkeypatch.setitem(sys.modules, "flows.emergency", types.SimpleNamespace(emergency_response=fake_flow))
+    record = types.SimpleNamespace(emergency_id="EM-20261202-00000000")
+    assert respond(record, None, "flow") == {"emergency_id": "EM-20261202-00000000"}
+    assert "EM-20261202-00000000 is recorded" in seen[0] and "Prefect flow `emergency-response`" in seen[0]
+    assert "--response inline" in seen[0]

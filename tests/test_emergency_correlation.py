@@ -130,7 +130,8 @@ def test_old_events_replayed_for_the_window_do_not_raise_again(tmp_path) -> None
     # arrives inside the same window: the old three must not declare c7 again
     from emergency.service import stand_down
 
-    stand_down(repo, PLAN, record.emergency_id, by=["ops.lead"], reason="handled", at=T0 + timedelta(hours=24))
+    # (at the ingest's clock, after the declaration: a stand-down cannot precede it)
+    stand_down(repo, PLAN, record.emergency_id, by=["ops.lead"], reason="handled")
     assert ingest_file(repo, PLAN, _write(tmp_path / "b.jsonl", complaints([23.5], collector="c9"))) == []
     assert [r.emergency_id for r in repo.all()] == [record.emergency_id]
 

@@ -69,3 +69,28 @@ def test_bad_scope_in_plan(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_plan(path)
     assert err.value.problems[0].line == _line_of(path, "region=north")
+
+
+def test_each_tier_names_the_scopes_it_may_cover() -> None:
+    plan = load_plan(DEFAULT_PLAN).plan
+    assert [plan.tiers[n].scopes for n in (1, 2, 3)] == [
+        ["all", "jurisdiction"],
+        ["segment", "collector", "agency", "jurisdiction"],
+        ["account", "debtor"],
+    ]
+    assert plan.tiers[3].end_cooling_off.people == 2  # four eyes to lift the 48 h early
+
+
+def test_default_scope_must_be_one_the_tier_allows(tmp_path: Path) -> None:
+    path = _copy(tmp_path, lambda s: s.replace("    scopes: [account, debtor]\n", "    scopes: [account, debtor]\n"
+                                                "    default_scope: all\n"))
+    with pytest.raises(InputError) as err:
+        load_plan(path)
+    assert err.value.problems[0].line == _line_of(path, "scopes: [account, debtor]") + 1
+    assert "default_scope 'all': `all` is not allowed" in str(err.value)
+
+
+def test_a_tier_without_scopes_is_an_error(tmp_path: Path) -> None:
+    path = _copy(tmp_path, lambda s: s.replace("    scopes: [account, debtor]\n", ""))
+    with pytest.raises(InputError, match=r"tiers\.3\.scopes"):
+        load_plan(path)

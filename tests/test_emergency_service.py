@@ -53,7 +53,7 @@ def test_overlap_strictest_first_and_stand_down_leaves_the_other(repo) -> None:
 
 
 def test_suspension_exceptions_apply_per_emergency(repo) -> None:
-    declare(repo, PLAN, tier=2, scope="all", reason="x", by="a")
+    declare(repo, PLAN, tier=2, scope="jurisdiction=US", reason="x", by="a")
     reply = {"channel": "sms", "kind": "reply_to_debtor"}
     assert rules(repo, action=reply) == []  # tier 2 lets replies to the debtor through
     declare(repo, PLAN, tier=1, scope="all", reason="y", by="b")
@@ -90,10 +90,15 @@ def test_cooling_off_outlasts_an_early_stand_down(repo) -> None:
         ({"scope": "region=north"}, "unknown key 'region'"),
         ({"reason": " "}, "--reason"),
         ({"by": ""}, "a person is required"),
+        # each tier covers only the scopes its plan entry lists (`scopes`)
+        ({"tier": 3, "scope": "all"}, "tier 3 .*`all` is not allowed; use account=… or debtor=…"),
+        ({"tier": 3, "scope": "account=A1,collector=c7"}, "tier 3 .*key collector is not allowed"),
+        ({"tier": 2, "scope": "all"}, "tier 2 .*`all` is not allowed"),
+        ({"tier": 1, "scope": "segment=vip"}, "tier 1 .*key segment is not allowed; use all or jurisdiction=…"),
     ],
 )
 def test_bad_declarations_write_nothing(repo, kwargs, fragment) -> None:
-    args = {"tier": 2, "scope": "all", "reason": "r", "by": "a", **kwargs}
+    args = {"tier": 2, "scope": "collector=c7", "reason": "r", "by": "a", **kwargs}
     with pytest.raises(InputError, match=fragment):
         declare(repo, PLAN, **args)
     assert repo.all() == [] and repo.audit_log == []
@@ -141,3 +146,9 @@ def test_drill_runs_the_response_but_suspends_nothing(repo) -> None:
     assert summary["drill"] is True and summary["suspended"] == "nothing (drill)"
     assert all(n.title.startswith("[DRILL]") and "DRILL" in n.body for n in repo.notices(drill.emergency_id))
     assert rules(repo) == []
+
+
+def test_drill_of_a_tier_without_default_scope_asks_for_one(repo) -> None:
+    with pytest.raises(InputError, match="tier 3 has no default scope: give --scope account=… or debtor=…"):
+        declare(repo, PLAN, tier=3, scope=None, reason="drill", by="ops", kind="drill")
+    assert repo.all() == []

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,18 +113,24 @@ def _scope_masker(conn: Connection, scope: str | None) -> Personal:
     )
 
 
-def _emergencies(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, Personal]]:
-    """Every emergency with its stand-down, reasons masked; and each one's masker (for the log)."""
+def _emergencies(
+    conn: Connection, states: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Personal]]:
+    """Every emergency with its life-cycle state (`states`, from the emergency layer) and its
+    stand-down, reasons masked; and each one's masker (for the log)."""
     stand_downs = {r.emergency_id: r for r in conn.execute(select(EmergencyStandDown.__table__).order_by("chain_seq"))}
     rows, maskers = [], {}
     for e in conn.execute(select(Emergency.__table__)).mappings():
         masker = maskers[e["emergency_id"]] = _scope_masker(conn, e["scope"])
         down = stand_downs.get(e["emergency_id"])
+        state = states.get(e["emergency_id"], {})
         rows.append(
             {
                 **{k: e[k] for k in ("emergency_id", "tier", "scope", "declared_by", "declared_at")},
                 "reason": masker.mask(e["reason"]),
-                "state": "stood_down" if down else "active",
+                "state": state.get("state", "unknown"),
+                "ends_at": state.get("ends_at"),
+                "cooling_off_ended_by": state.get("cooling_off_ended_by"),
                 "stood_down_by": getattr(down, "stood_down_by", None),
                 "stood_down_at": getattr(down, "at", None),
                 "stand_down_reason": masker.mask(getattr(down, "reason", None)),
@@ -149,14 +155,22 @@ def _emergency_log(conn: Connection, maskers: dict[str, Personal]) -> list[dict[
     ]
 
 
-def gather(engine: Engine, business_date: str) -> dict[str, Any]:
-    """Everything the report shows, as data (also what `--json` prints)."""
+def gather(
+    engine: Engine, business_date: str, emergency_states: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Everything the report shows, as data (also what `--json` prints).
+
+    `emergency_states` is the emergency layer's life-cycle view of each emergency id now
+    (`state`, `ends_at`, …: `emergency.repository.lifecycle_views`), passed in by the caller so
+    that the report says what `emergency status`, `check` and the daily run's guard say, and
+    the engine needs nothing from `emergency/`.
+    """
     o = OutboxContact.__table__
     with engine.connect() as conn:
         tally = _tally(conn, business_date)
         examples = _examples(conn, tally.examples)
         channels = Counter(ch for (ch,) in conn.execute(select(o.c.channel).where(o.c.business_date == business_date)))
-        emergencies, maskers = _emergencies(conn)
+        emergencies, maskers = _emergencies(conn, emergency_states)
         response_log = _emergency_log(conn, maskers)
         _, broken = verify_all(conn)
     return {

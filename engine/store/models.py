@@ -237,6 +237,17 @@ class EmergencyStandDown(Chained, Base):
     at: Mapped[str] = mapped_column(String(40))
 
 
+class EmergencyCoolingOffEnd(Chained, Base):
+    """An emergency's cooling-off ended early, by whom and why (migration 0005); never an edit."""
+
+    __tablename__ = "emergency_cooling_off_ends"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    emergency_id: Mapped[str] = mapped_column(String(64), index=True)
+    ended_by: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40))
+
+
 class AuditLog(Chained, Base):
     """Who did what, when: one line per state-changing command, with a stable event code."""
 
@@ -257,5 +268,6 @@ CHAINED: dict[str, type[Base]] = {
     "outbox_contacts": OutboxContact,
     "emergencies": Emergency,
     "emergency_stand_downs": EmergencyStandDown,
+    "emergency_cooling_off_ends": EmergencyCoolingOffEnd,
     "audit_log": AuditLog,
 }

@@ -113,13 +113,17 @@ def report(
     json_output: bool = typer.Option(False, "--json", help="print the report's data as JSON instead"),
 ) -> None:
     """An HTML report for one business date: runs, counts, blocked by rule with citations, emergencies, versions."""
+    from datetime import UTC, datetime
+
+    from emergency.repository import lifecycle_views
     from engine.report.audit_report import gather, render_html
     from engine.settings import arrears_home
     from engine.store.db import ready_engine
 
     day = _date(date)
     assert day is not None
-    data = gather(ready_engine(), day)
+    engine = ready_engine()
+    data = gather(engine, day, lifecycle_views(engine, datetime.now(UTC)))
     if json_output:
         typer.echo(json.dumps(data, ensure_ascii=False))
         return

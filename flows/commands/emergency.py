@@ -2,10 +2,11 @@
 
 Contract (`../shared/contracts.md`): `declare --tier 1|2|3 --scope SCOPE --reason TEXT --by
 USER [--json]` prints `{"emergency_id", ...}`; `stand-down ID --by USER [--by USER2] --reason
-TEXT` (Tier 1: two distinct people); `status --json` prints `[{"emergency_id", "tier",
-"scope", "declared_by", "declared_at", "state"}]`. Bad input exits 2 before anything is
-written. The declaration commits first — enforcement starts at that commit — and only then
-does the response (notices, tasks) run: as the Prefect flow `emergency-response` by default,
+TEXT` (Tier 1: two distinct people); `end-cooling-off ID --by A --by B --reason TEXT` (the
+plan's `end_cooling_off` people); `status --json` prints `[{"emergency_id", "tier", "scope",
+"declared_by", "declared_at", "state"}]`, the state from `emergency.lifecycle`. Bad input
+exits 2 before anything is written. The declaration commits first — enforcement starts at
+that commit — and only then does the response (notices, tasks) run: as the Prefect flow `emergency-response` by default,
 or in-process with `--response inline` (`ARREARS_EMERGENCY_RESPONSE`), or not at all.
 """
 
@@ -27,6 +28,11 @@ app.add_typer(emergency_app, name="emergency")
 app.add_typer(events_app, name="events")
 
 PLAN_HELP = "the emergency plan (default: $ARREARS_EMERGENCY_PLAN or playbooks/emergency.yaml)"
+TIER_HELP = (
+    "1: portfolio-wide (scope all or jurisdiction=XX); 2: segment=, collector=, agency= or jurisdiction= "
+    "(never all); 3: one account= or debtor= (never all). The plan's `scopes` per tier decide"
+)
+SCOPE_HELP = "all | KEY=VALUE[,KEY=VALUE…], e.g. collector=c7; the keys the tier allows (see --tier)"
 RESPONSE_HELP = "run the response as the Prefect flow (`flow`), in this process (`inline`), or not (`none`)"
 
 
@@ -55,6 +61,12 @@ def respond(record: Any, plan_path: Path | None, mode: str) -> dict[str, Any] | 
     if mode == "none":
         return None
     if mode == "flow":
+        typer.echo(
+            f"{record.emergency_id} is recorded (enforced from its commit); now running the response as the "
+            "Prefect flow `emergency-response`. Without a Prefect server configured (PREFECT_API_URL) that "
+            "starts a temporary one first: 10 s or more. `--response inline` runs it in this process instead.",
+            err=True,
+        )
         from flows.emergency import emergency_response
 
         return emergency_response(emergency_id=record.emergency_id, plan=str(plan_path or ""))
@@ -69,8 +81,8 @@ def _echo(data: Any, as_json: bool, human: str) -> None:
 
 @emergency_app.command("declare")
 def declare_command(
-    tier: str = typer.Option(..., "--tier", help="1 (all/jurisdiction), 2 (segment, collector…), 3 (account)"),
-    scope: str = typer.Option(..., "--scope", help="all | KEY=VALUE[,KEY=VALUE…], e.g. collector=c7"),
+    tier: str = typer.Option(..., "--tier", help=TIER_HELP),
+    scope: str = typer.Option(..., "--scope", help=SCOPE_HELP),
     reason: str = typer.Option(..., "--reason", help="why (recorded in the audit chain)"),
     by: str = typer.Option(..., "--by", help="who declares"),
     json_output: bool = typer.Option(False, "--json", help="print the emergency as JSON"),
@@ -117,11 +129,39 @@ def stand_down_command(
     json_output: bool = typer.Option(False, "--json"),
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
 ) -> None:
-    """Stand an emergency down; other emergencies stay in force."""
+    """Stand an emergency down; other emergencies stay in force. A tier with a cooling-off
+    (Tier 3: 48 h from the declaration) keeps holding contact until it ends, or until
+    `end-cooling-off` ends it early."""
     from emergency.service import stand_down
 
     record = stand_down(_repo(), _plan(plan), emergency_id, by, reason)
-    _echo(record.status_json(), json_output, f"{record.emergency_id}: {record.state()}")
+    _echo(record.status_json(), json_output, _state_line(record))
+
+
+@emergency_app.command("end-cooling-off")
+def end_cooling_off_command(
+    emergency_id: str = typer.Argument(..., metavar="ID"),
+    by: list[str] = typer.Option(..., "--by", help="who ends it (the plan's end_cooling_off: two distinct people)"),
+    reason: str = typer.Option(..., "--reason", help="why contact may resume now (recorded in the audit chain)"),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+) -> None:
+    """End a stood-down emergency's cooling-off early: contact in scope resumes at once."""
+    from emergency.service import end_cooling_off
+
+    record = end_cooling_off(_repo(), _plan(plan), emergency_id, by, reason)
+    _echo(record.status_json(), json_output, _state_line(record))
+
+
+def _state_line(record: Any) -> str:
+    """`EM-…: cooling_off until T (…)` or `EM-…: stood_down`: the life-cycle state, in words."""
+    row = record.status_json()
+    if row["ends_at"]:
+        return (
+            f"{record.emergency_id}: {row['state']} until {row['ends_at']} (contact in scope stays held; "
+            f"`arrears emergency end-cooling-off {record.emergency_id} --by A --by B --reason TEXT` ends it early)"
+        )
+    return f"{record.emergency_id}: {row['state']}"
 
 
 @emergency_app.command("confirm")
@@ -149,12 +189,17 @@ def status_command(
     all_records: bool = typer.Option(False, "--all", help="also stood-down ones, proposals and drills"),
 ) -> None:
     """Emergencies in force (and pending proposals); `--all` for the whole history."""
-    rows = [r.status_json() for r in _repo().all()]
+    from datetime import UTC, datetime
+
+    from emergency.lifecycle import IN_FORCE_OR_PENDING
+
+    now = datetime.now(UTC)
+    rows = [r.status_json(now) for r in _repo().all()]
     if not all_records:
-        rows = [r for r in rows if r["state"] in ("active", "cooling_off", "proposed")]
+        rows = [r for r in rows if r["state"] in IN_FORCE_OR_PENDING]
     human = "\n".join(
         f"{r['emergency_id']}  tier {r['tier']}  {r['state']:<11} {r['scope']}  "
-        f"by {r['declared_by']} at {r['declared_at']}"
+        f"by {r['declared_by']} at {r['declared_at']}" + (f"  held until {r['ends_at']}" if r.get("ends_at") else "")
         for r in rows
     )
     _echo(rows, json_output, human or "no emergency in force")
