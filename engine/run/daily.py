@@ -170,6 +170,9 @@ def facts_digest(facts: str, history: list[HistoryEntry]) -> str:
     return digest.hexdigest()
 
 
+_COUNTS = ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked", "relayed")
+
+
 @dataclass
 class ChunkStats:
     """What one chunk decided and wrote; summed over chunks into the run's summary."""
@@ -180,6 +183,7 @@ class ChunkStats:
     dispatched: int = 0
     already_dispatched: int = 0
     blocked: int = 0
+    relayed: int = 0  # outbox rows this run handed to the dispatcher (any run may have written them)
     by_stage: Counter[str] = field(default_factory=Counter)
     by_channel: Counter[str] = field(default_factory=Counter)
     by_assignment: Counter[str] = field(default_factory=Counter)
@@ -188,14 +192,14 @@ class ChunkStats:
     new_contacts: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, other: ChunkStats) -> None:
-        for name in ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked"):
+        for name in _COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("by_stage", "by_channel", "by_assignment", "blocked_by_rule", "by_playbook"):
             getattr(self, name).update(getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked"):
+        for name in _COUNTS:
             out[name] = getattr(self, name)
         for name in ("by_stage", "by_channel", "by_assignment", "blocked_by_rule", "by_playbook"):
             out[name] = dict(sorted(getattr(self, name).items()))

@@ -83,7 +83,13 @@ def daily(
     if json_output:
         typer.echo(
             json.dumps(
-                {**contract, "business_date": result.get("business_date"), "playbooks": result.get("playbooks", [])},
+                {
+                    **contract,
+                    "business_date": result.get("business_date"),
+                    "playbooks": result.get("playbooks", []),
+                    "pending": result.get("pending"),
+                    "message": result.get("message"),
+                },
                 ensure_ascii=False,
             )
         )
@@ -93,7 +99,7 @@ def daily(
             f"{contract['decided']} decided, {contract['dispatched']} contacts dispatched, "
             f"{contract['blocked']} actions blocked"
         )
-        if result.get("message"):
-            typer.echo(result["message"], err=True)
+    if result.get("message"):
+        typer.echo(result["message"], err=True)
     if result["state"] != "COMPLETED":
         raise typer.Exit(1)
