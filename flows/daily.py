@@ -86,6 +86,26 @@ def _flow_run_id() -> str:
     return str(flow_run.id or uuid.uuid4())
 
 
+def prefect_api_problem() -> str | None:
+    """Why the configured Prefect API cannot be reached, or None (also when none is configured:
+    Prefect then starts a temporary server). Asked before the run, so an unreachable API stops
+    it with one clear line before anything is written, not with Prefect's traceback."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return None
+    with get_client(sync_client=True) as client:
+        exc = client.api_healthcheck()
+    if exc is None:
+        return None
+    return (
+        f"cannot reach the Prefect API at {url} ({type(exc).__name__}): nothing was run or written; "
+        "start that server, or unset PREFECT_API_URL to run on a temporary one"
+    )
+
+
 def _tag_run(flow_run_id: str, tags: list[str]) -> None:
     """Add playbook tags to this run (they are only known once the record is read)."""
     try:

@@ -33,6 +33,10 @@ def run_daily_flow(
     import flows.daily as daily
     from flows.progress import progress_bar
 
+    problem = daily.prefect_api_problem()
+    if problem:
+        typer.echo(f"arrears: {problem}", err=True)
+        raise typer.Exit(1)
     done = [0]
     with (
         temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
