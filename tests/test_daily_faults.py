@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import json
 import pathlib
+import socket
+import subprocess
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import Any
 
 import pytest
 import record_fixtures as rf
-from record_fixtures import AS_OF, outbox_keys, seed
+from record_fixtures import AS_OF, ROOT, arrears_exe, cli_env, outbox_keys, seed
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -29,7 +31,7 @@ from emergency.guard import hold_for_emergencies
 from engine.run.daily import chunk_bounds
 from engine.run.relay import relay_pending
 from engine.store.db import get_engine
-from engine.store.models import OutboxDispatch
+from engine.store.models import FlowRunRow, OutboxDispatch
 from engine.store.playbooks import loaded_in_force
 from engine.store.upsert import upsert as real_upsert
 from flows.dispatch.jsonl_file import JsonlFileDispatcher
@@ -217,3 +219,74 @@ def test_disk_full_writing_the_gateway_file_then_rerun(
     assert _run_day(db_url, "run-2")["pending"] == 0
     sent = [json.loads(line)["idempotency_key"] for line in out.read_text(encoding="utf-8").splitlines()]
     _assert_exactly(db_url, expected, sent)
+
+
+# -- through the CLI: a real flow run ---------------------------------------------------------
+def _cli(url: str, home: Path, api: str | None, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*arrears_exe(), *args], env=cli_env(url, home, api), capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+def _run_record(url: str) -> list[dict[str, Any]]:
+    with get_engine(url).connect() as conn:
+        return [dict(r) for r in conn.execute(select(FlowRunRow.__table__).order_by(FlowRunRow.started)).mappings()]
+
+
+@pytest.mark.slow
+def test_cli_run_with_a_failing_dispatcher_fails_then_rerun_sends_each_contact_once(
+    tmp_path: Path, prefect_api: str, expected: set[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    seed(url, tmp_path / "pf", N)
+    broken = tmp_path / "not-a-file"
+    broken.mkdir()  # the gateway "file" is a directory: every send raises IsADirectoryError
+    first = _cli(
+        url,
+        tmp_path / "home",
+        prefect_api,
+        "run",
+        "daily",
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--dispatcher",
+        f"file:{broken}",
+    )
+    assert first.returncode == 1, first.stderr
+    assert f"{len(expected)} contacts of {AS_OF} are recorded but not yet dispatched" in first.stderr
+    assert "IsADirectoryError" in first.stderr and "Traceback" not in first.stderr
+    record = _run_record(url)
+    assert [r["state"] for r in record] == ["COMPLETED_WITH_PENDING"] and record[0]["pending"] == len(expected)
+    out = tmp_path / "gateway.jsonl"
+    again = _cli(
+        url, tmp_path / "home", prefect_api, "run", "daily", "--as-of", AS_OF, "--json", "--dispatcher", f"file:{out}"
+    )
+    assert again.returncode == 0, again.stderr
+    summary = json.loads(again.stdout)
+    assert summary["state"] == "COMPLETED" and summary["dispatched"] == 0 and summary["pending"] == 0
+    sent = [json.loads(line)["idempotency_key"] for line in out.read_text(encoding="utf-8").splitlines()]
+    _assert_exactly(url, expected, sent)
+    runs = json.loads(_cli(url, tmp_path / "home", None, "audit", "runs", "--json").stdout)
+    assert [(r["state"], r["pending"]) for r in runs] == [("COMPLETED_WITH_PENDING", len(expected)), ("COMPLETED", 0)]
+
+
+@pytest.mark.slow
+def test_cli_run_with_the_prefect_api_unreachable_fails_clearly_then_rerun_completes(
+    tmp_path: Path, prefect_api: str, expected: set[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    seed(url, tmp_path / "pf", N)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/api"
+    down = _cli(url, tmp_path / "home", closed, "run", "daily", "--as-of", AS_OF, "--json")
+    assert down.returncode == 1 and "Traceback" not in down.stderr
+    assert f"cannot reach the Prefect API at {closed}" in down.stderr and "nothing was run or written" in down.stderr
+    assert outbox_keys(url) == [] and _run_record(url) == []
+    up = _cli(url, tmp_path / "home", prefect_api, "run", "daily", "--as-of", AS_OF, "--json")
+    assert up.returncode == 0, up.stderr
+    assert json.loads(up.stdout)["dispatched"] == len(expected)
+    keys = outbox_keys(url)
+    assert len(keys) == len(set(keys)) and set(keys) == expected
+    assert all(r["dispatched_at"] for r in _dispatch_state(url))
