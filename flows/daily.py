@@ -29,12 +29,12 @@ from prefect.cache_policies import NO_CACHE
 
 from emergency.guard import hold_for_emergencies
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
-from engine.run.relay import pending_count, relay_pending
+from engine.run.relay import pending_count
 from engine.run.workers import run_chunk, start_pool, worker_count
 from engine.store.db import ready_engine
 from engine.store.playbooks import loaded_by_sha, loaded_in_force
 from engine.store.runs import HEARTBEAT_EVERY, finish_run, heartbeat, mark_crashed, start_run
-from flows.dispatch.registry import get_dispatcher
+from flows.relay import relay, relay_task
 from flows.run_report import markdown_report, summary_table
 
 FLOW_NAME = "daily-strategy-run"
@@ -43,10 +43,6 @@ progress_hook: Callable[[int, int], None] | None = None
 # The run's worker processes while a flow run uses them (see `engine.run.workers`); the
 # tasks run in threads of this process and hand their chunk to it.
 _pool: ProcessPoolExecutor | None = None
-# Chunks finish concurrently then; one send at a time keeps a gateway's file or stream whole.
-_dispatch_lock = threading.Lock()
-# The final relay's tries per batch and first back-off (seconds; doubled after each try).
-RELAY_TRIES, RELAY_BACKOFF = 4, 1.0
 
 
 class DispatchPending(RuntimeError):
@@ -135,18 +131,8 @@ def decide_chunk_task(
         playbooks = loaded_by_sha(engine, shas)
         stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id, hold_for_emergencies)
         summary = stats.as_dict()
-    with _dispatch_lock:
-        summary["relayed"] = relay_pending(engine, as_of, get_dispatcher(dispatcher).send, lo, hi, tries=1).sent
+    summary["relayed"] = relay(engine, as_of, dispatcher, lo, hi).sent
     return summary
-
-
-@task(name="relay-outbox", cache_policy=NO_CACHE, persist_result=False)
-def relay_task(as_of: str, dispatcher: str) -> dict[str, Any]:
-    """Send every contact of the business date still waiting, with back-off; count what is left."""
-    engine = ready_engine()
-    with _dispatch_lock:
-        result = relay_pending(engine, as_of, get_dispatcher(dispatcher).send, tries=RELAY_TRIES, backoff=RELAY_BACKOFF)
-    return {"relayed": result.sent, "pending": pending_count(engine, as_of), "last_error": result.last_error}
 
 
 def _run_parallel(

@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 
 import engine.run.daily as run_daily
 import flows.daily as daily
+import flows.relay as flows_relay
 from emergency.guard import hold_for_emergencies
 from engine.run.daily import chunk_bounds
 from engine.run.relay import relay_pending
@@ -58,8 +59,9 @@ class Gateway:
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str, gateway: Any) -> None:
     monkeypatch.setattr(daily, "ready_engine", lambda: get_engine(url))
-    monkeypatch.setattr(daily, "get_dispatcher", lambda spec: gateway)
-    monkeypatch.setattr(daily, "RELAY_BACKOFF", 0.0)
+    monkeypatch.setattr(flows_relay, "ready_engine", lambda: get_engine(url))
+    monkeypatch.setattr(flows_relay, "get_dispatcher", lambda spec: gateway)
+    monkeypatch.setattr(flows_relay, "RELAY_BACKOFF", 0.0)
 
 
 def _run_day(url: str, run_id: str) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def _run_day(url: str, run_id: str) -> dict[str, Any]:
     shas = [p.sha256 for p in playbooks]
     for lo, hi in chunk_bounds(engine, jurisdictions, CHUNK):
         daily.decide_chunk_task.fn(shas, lo, hi, AS_OF, run_id, "test")
-    return daily.relay_task.fn(AS_OF, "test")
+    return flows_relay.relay_task.fn(AS_OF, "test")
 
 
 @pytest.fixture(scope="module")
@@ -290,3 +292,26 @@ def test_cli_run_with_the_prefect_api_unreachable_fails_clearly_then_rerun_compl
     keys = outbox_keys(url)
     assert len(keys) == len(set(keys)) and set(keys) == expected
     assert all(r["dispatched_at"] for r in _dispatch_state(url))
+
+
+def test_waiting_contacts_are_not_sent_while_an_emergency_declared_since_is_in_force(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expected: set[str]
+) -> None:
+    """Written before the declaration, still waiting (gateway down): withheld until it is stood down."""
+    from emergency.plan import load_plan
+    from emergency.repository import SqlEmergencyRepository
+    from emergency.service import declare, stand_down
+
+    seed(db_url, tmp_path, N)
+    _use(monkeypatch, db_url, Gateway(failing=-1))
+    assert _run_day(db_url, "run-1")["pending"] == len(expected)
+    repo = SqlEmergencyRepository(get_engine(db_url))
+    record = declare(repo, load_plan(), tier=1, scope="jurisdiction=CN", reason="breach", by="alice")
+    gateway = Gateway()
+    _use(monkeypatch, db_url, gateway)
+    held = flows_relay.relay_task.fn(AS_OF, "test")
+    assert gateway.accepted == [] and held["withheld"] == held["pending"] == len(expected)
+    assert {r["last_error"].split(":")[0] for r in _dispatch_state(db_url)} == {"withheld by EMERGENCY.TIER1"}
+    stand_down(repo, load_plan(), record.emergency_id, ["alice", "bob"], "over")
+    assert flows_relay.relay_task.fn(AS_OF, "test")["pending"] == 0
+    _assert_exactly(db_url, expected, gateway.accepted)

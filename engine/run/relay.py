@@ -15,7 +15,10 @@ crash after the dispatcher accepted a batch and before the mark commits; the dis
 receives each row's `idempotency_key` so the gateway can drop that repeat.
 
 `send` is passed in (the engine knows no dispatcher): it takes the outbox rows as dicts and
-raises if it did not accept them.
+raises if it did not accept them. So is `hold`, the last look before a send (the product
+passes an emergency re-check, `flows.relay.emergency_hold`): a contact written before an
+emergency was declared and still waiting must not go out while it is in force. What `hold`
+withholds stays pending (its reason in `last_error`) until a later relay finds it allowed.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from engine.store.clock import now_iso
 from engine.store.models import OutboxContact, OutboxDispatch
 
 Send = Callable[[Sequence[dict[str, Any]]], Any]
+# (connection, claimed rows) -> (rows that may be sent, {idempotency key: why withheld})
+RelayHold = Callable[[Connection, list[dict[str, Any]]], tuple[list[dict[str, Any]], dict[str, str]]]
 CLAIM_SECONDS = 300  # longer than any one send; a relay that died frees its rows after this
 ERROR_CHARS = 500
 
@@ -44,6 +49,7 @@ class RelayResult:
     sent: int = 0
     failed_attempts: int = 0
     last_error: str | None = None
+    withheld: int = 0
 
 
 def _stamp(at: datetime) -> str:
@@ -117,6 +123,49 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _withhold(engine: Engine, rows: list[dict[str, Any]], hold: RelayHold | None) -> list[dict[str, Any]]:
+    """The claimed rows `hold` lets through; the others keep their claim for this pass (so it
+    does not pick them again) with the reason recorded."""
+    if hold is None:
+        return rows
+    with engine.begin() as conn:
+        allowed, reasons = hold(conn, rows)
+        d = OutboxDispatch.__table__
+        for key, reason in reasons.items():
+            conn.execute(update(d).where(d.c.idempotency_key == key).values(last_error=reason[:ERROR_CHARS]))
+    return allowed
+
+
+def _release(engine: Engine, keys: list[str]) -> None:
+    d = OutboxDispatch.__table__
+    with engine.begin() as conn:
+        for start in range(0, len(keys), 500):
+            conn.execute(update(d).where(d.c.idempotency_key.in_(keys[start : start + 500])).values(claimed_until=None))
+
+
+def _send_batch(
+    engine: Engine, rows: list[dict[str, Any]], send: Send, tries: int, backoff: float, sleep: Any, result: RelayResult
+) -> bool:
+    """One batch, tried up to `tries` times with doubling back-off; False if it never went."""
+    keys = [r["idempotency_key"] for r in rows]
+    for attempt in range(tries):
+        try:
+            send(rows)
+        except Exception as exc:  # any dispatcher failure: recorded, retried, never lost
+            result.failed_attempts += 1
+            result.last_error = _describe(exc)
+            last = attempt == tries - 1
+            _mark(engine, keys, result.last_error, release=last)
+            if last:
+                return False
+            sleep(backoff * 2**attempt)
+            continue
+        _mark(engine, keys, None)
+        result.sent += len(keys)
+        return True
+    return False
+
+
 def relay_pending(
     engine: Engine,
     business_date: str,
@@ -127,6 +176,7 @@ def relay_pending(
     tries: int = 3,
     backoff: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
+    hold: RelayHold | None = None,
 ) -> RelayResult:
     """Send every pending contact of `business_date` (optionally one account-id range `[lo, hi)`).
 
@@ -134,24 +184,18 @@ def relay_pending(
     tries; a batch still failing ends this pass (later batches would meet the same gateway),
     leaving its rows and the rest pending. Returns what was sent and the last error.
     """
-    result = RelayResult()
-    while rows := _claim(engine, business_date, lo, hi, batch):
-        keys = [r["idempotency_key"] for r in rows]
-        for attempt in range(tries):
-            try:
-                send(rows)
-            except Exception as exc:  # any dispatcher failure: recorded, retried, never lost
-                result.failed_attempts += 1
-                result.last_error = _describe(exc)
-                last = attempt == tries - 1
-                _mark(engine, keys, result.last_error, release=last)
-                if last:
-                    return result
-                sleep(backoff * 2**attempt)
-                continue
-            _mark(engine, keys, None)
-            result.sent += len(keys)
-            break
+    result, withheld = RelayResult(), []
+    try:
+        while rows := _claim(engine, business_date, lo, hi, batch):
+            allowed = _withhold(engine, rows, hold)
+            allowed_keys = {r["idempotency_key"] for r in allowed}
+            withheld += [r["idempotency_key"] for r in rows if r["idempotency_key"] not in allowed_keys]
+            if allowed and not _send_batch(engine, allowed, send, tries, backoff, sleep, result):
+                break
+    finally:
+        if withheld:
+            _release(engine, withheld)
+    result.withheld = len(withheld)
     return result
 
 
