@@ -13,6 +13,7 @@ and lean on the outbox's unique key, not replay a stored answer.
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import uuid
@@ -38,6 +39,7 @@ from flows.relay import relay, relay_task
 from flows.run_report import markdown_report, summary_table
 
 FLOW_NAME = "daily-strategy-run"
+_log = logging.getLogger(__name__)  # for the heartbeat thread, which has no Prefect run context
 # Set by `arrears run daily` when a person watches: called with (accounts done, total).
 progress_hook: Callable[[int, int], None] | None = None
 # The run's worker processes while a flow run uses them (see `engine.run.workers`); the
@@ -61,7 +63,7 @@ class _Heartbeat:
             try:
                 heartbeat(self.engine, self.run_id)
             except Exception as exc:  # a missed beat only risks a false CRASHED much later
-                get_run_logger().warning("run heartbeat failed: %s", exc)
+                _log.warning("run heartbeat failed: %s", exc)
 
     def __enter__(self) -> _Heartbeat:
         self.thread.start()
