@@ -315,3 +315,25 @@ def test_waiting_contacts_are_not_sent_while_an_emergency_declared_since_is_in_f
     stand_down(repo, load_plan(), record.emergency_id, ["alice", "bob"], "over")
     assert flows_relay.relay_task.fn(AS_OF, "test")["pending"] == 0
     _assert_exactly(db_url, expected, gateway.accepted)
+
+
+def test_migration_0004_records_earlier_contacts_as_dispatched(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Contacts written before the relay existed were sent then: the relay must not send them again."""
+    from alembic import command
+
+    from engine.store.db import _alembic_config
+
+    seed(db_url, tmp_path, 40)
+    gateway = Gateway()
+    _use(monkeypatch, db_url, gateway)
+    _run_day(db_url, "before")
+    written = outbox_keys(db_url)
+    command.downgrade(_alembic_config(db_url), "0003_emergency_events")
+    command.upgrade(_alembic_config(db_url), "0004_outbox_relay")
+    state = _dispatch_state(db_url)
+    assert sorted(r["idempotency_key"] for r in state) == sorted(written) and all(r["dispatched_at"] for r in state)
+    late = Gateway()
+    _use(monkeypatch, db_url, late)
+    assert _run_day(db_url, "after")["pending"] == 0 and late.accepted == []
