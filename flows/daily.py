@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
@@ -45,10 +46,6 @@ progress_hook: Callable[[int, int], None] | None = None
 # The run's worker processes while a flow run uses them (see `engine.run.workers`); the
 # tasks run in threads of this process and hand their chunk to it.
 _pool: ProcessPoolExecutor | None = None
-
-
-class DispatchPending(RuntimeError):
-    """The run recorded its decisions, but some contacts are still waiting for the dispatcher."""
 
 
 class _Heartbeat:
@@ -243,9 +240,9 @@ def daily_strategy_run(
     chunk_size: int = 1000,
     dispatcher: str = "outbox",
     timezone: str = "UTC",
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     """One business day: every account in scope of an approved playbook, decided, recorded and
-    relayed to the dispatcher; fails with `DispatchPending` if contacts are left waiting."""
+    relayed to the dispatcher; ends Failed, saying how many, if contacts are left waiting."""
     day = business_date(as_of, timezone).isoformat()
     engine = ready_engine()
     crashed = _report_crashed(engine)
@@ -270,9 +267,9 @@ def daily_strategy_run(
         result = {**summary.as_dict(), "pending": relay["pending"], "crashed_runs": crashed}
         heads = finish_run(engine, run_id, state, result)
     _publish(day, run_id, identities, result, heads)
-    if relay["pending"]:
-        raise DispatchPending(
-            f"{relay['pending']} contacts of {day} are recorded but not yet dispatched "
+    if relay["pending"]:  # a failed flow run that says why, without an exception's traceback
+        return Failed(
+            message=f"{relay['pending']} contacts of {day} are recorded but not yet dispatched "
             f"(last error: {relay['last_error']}); rerun `arrears run daily --as-of {day}` to send them"
         )
     shas = ",".join(p.sha256 for p in playbooks)
