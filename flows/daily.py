@@ -1,14 +1,20 @@
 """The Prefect flow `daily-strategy-run`: every approved playbook over the portfolio, once a day.
 
-Shape: load the approved versions from the record → split the portfolio into account-id
-ranges → one task per range (decide + gate + write decisions and outbox rows in one
-transaction, see `engine.run.daily`) → hand new contacts to the dispatcher → artifacts
-and our own run record. Tasks never cache or persist results: a retry must re-evaluate and
-lean on the outbox's unique key, not replay a stored answer.
+Shape: mark runs that died without finishing CRASHED → load the approved versions from the
+record → split the portfolio into account-id ranges → one task per range (decide + gate +
+write decisions and outbox rows in one transaction, see `engine.run.daily`; then relay that
+range's waiting contacts) → a final relay task over the whole business date → artifacts and
+our own run record. Contacts go to the dispatcher only through the relay
+(`engine.run.relay`): whatever one run could not send, the next run of the date sends. A
+run that ends with contacts still waiting is recorded `COMPLETED_WITH_PENDING` and its
+flow run fails, saying so. Tasks never cache or persist results: a retry must re-evaluate
+and lean on the outbox's unique key, not replay a stored answer.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
 import uuid
 from collections import deque
@@ -21,24 +27,48 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
+from engine.run.relay import pending_count
 from engine.run.workers import run_chunk, start_pool, worker_count
 from engine.store.db import ready_engine
 from engine.store.playbooks import loaded_by_sha, loaded_in_force
-from engine.store.runs import finish_run, start_run
-from flows.dispatch.registry import get_dispatcher
+from engine.store.runs import HEARTBEAT_EVERY, finish_run, heartbeat, mark_crashed, start_run
+from flows.relay import relay, relay_task
 from flows.run_report import markdown_report, summary_table
 
 FLOW_NAME = "daily-strategy-run"
+_log = logging.getLogger(__name__)  # for the heartbeat thread, which has no Prefect run context
 # Set by `arrears run daily` when a person watches: called with (accounts done, total).
 progress_hook: Callable[[int, int], None] | None = None
 # The run's worker processes while a flow run uses them (see `engine.run.workers`); the
 # tasks run in threads of this process and hand their chunk to it.
 _pool: ProcessPoolExecutor | None = None
-# Chunks finish concurrently then; one send at a time keeps a gateway's file or stream whole.
-_dispatch_lock = threading.Lock()
+
+
+class _Heartbeat:
+    """Renews the run's lease every `HEARTBEAT_EVERY` seconds until stopped (see `engine.store.runs`)."""
+
+    def __init__(self, engine: Any, run_id: str) -> None:
+        self.engine, self.run_id, self.stop_event = engine, run_id, threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="arrears-run-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop_event.wait(HEARTBEAT_EVERY):
+            try:
+                heartbeat(self.engine, self.run_id)
+            except Exception as exc:  # a missed beat only risks a false CRASHED much later
+                _log.warning("run heartbeat failed: %s", exc)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop_event.set()
+        self.thread.join()
 
 
 def business_date(as_of: str | None, timezone: str = "UTC") -> date:
@@ -49,6 +79,26 @@ def _flow_run_id() -> str:
     from prefect.runtime import flow_run
 
     return str(flow_run.id or uuid.uuid4())
+
+
+def prefect_api_problem() -> str | None:
+    """Why the configured Prefect API cannot be reached, or None (also when none is configured:
+    Prefect then starts a temporary server). Asked before the run, so an unreachable API stops
+    it with one clear line before anything is written, not with Prefect's traceback."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if not url:
+        return None
+    with get_client(sync_client=True) as client:
+        exc = client.api_healthcheck()
+    if exc is None:
+        return None
+    return (
+        f"cannot reach the Prefect API at {url} ({type(exc).__name__}): nothing was run or written; "
+        "start that server, or unset PREFECT_API_URL to run on a temporary one"
+    )
 
 
 def _tag_run(flow_run_id: str, tags: list[str]) -> None:
@@ -67,19 +117,20 @@ def _tag_run(flow_run_id: str, tags: list[str]) -> None:
 def decide_chunk_task(
     shas: list[str], lo: str, hi: str | None, as_of: str, flow_run_id: str, dispatcher: str
 ) -> dict[str, Any]:
-    """Decide, gate and record one account-id range; forward its new contacts.
+    """Decide, gate and record one account-id range; then relay its waiting contacts once.
 
     In a worker process when the run has a pool (the task's thread only waits), else here.
+    A dispatcher failure does not fail the chunk (its record is written): the rows wait
+    for the final relay.
     """
+    engine = ready_engine()
     if _pool is not None:
-        summary, new_contacts = _pool.submit(run_chunk, shas, lo, hi, as_of, flow_run_id, hold_for_emergencies).result()
+        summary = _pool.submit(run_chunk, shas, lo, hi, as_of, flow_run_id, hold_for_emergencies).result()
     else:
-        engine = ready_engine()
         playbooks = loaded_by_sha(engine, shas)
         stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id, hold_for_emergencies)
-        summary, new_contacts = stats.as_dict(), stats.new_contacts
-    with _dispatch_lock:
-        get_dispatcher(dispatcher).send(new_contacts)
+        summary = stats.as_dict()
+    summary["relayed"] = relay(engine, as_of, dispatcher, lo, hi).sent
     return summary
 
 
@@ -115,6 +166,73 @@ def _run_parallel(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _report_crashed(engine: Any) -> list[str]:
+    """Mark runs that died without finishing CRASHED, and say so on stderr and in the log."""
+    crashed = mark_crashed(engine)
+    for run in crashed:
+        line = (
+            f"arrears: run {run['flow_run_id']} for {run['business_date']} stopped without finishing "
+            f"(last seen {run['last_seen']}); marked CRASHED. Rerun its date to send what it left waiting."
+        )
+        print(line, file=sys.stderr, flush=True)
+        get_run_logger().warning(line)
+    return [run["flow_run_id"] for run in crashed]
+
+
+def _start(
+    engine: Any, day: date, playbook: str | None, parameters: dict[str, Any]
+) -> tuple[str, list[Any], list[dict[str, str]]]:
+    """Record the run as started (after tagging it); returns (run id, playbooks, identities)."""
+    from prefect.runtime import flow_run
+
+    playbooks = loaded_in_force(engine, playbook)
+    identities = [p.identity for p in playbooks]
+    run_id = _flow_run_id()
+    _tag_run(run_id, [f"playbook:{p['name']}@{p['version']}" for p in identities] + [f"business-date:{day}"])
+    start_run(engine, run_id, str(flow_run.name or run_id), day.isoformat(), parameters, identities)
+    return run_id, playbooks, identities
+
+
+def _decide_all(
+    engine: Any, playbooks: list[Any], chunk_size: int, day: str, run_id: str, dispatcher: str, summary: ChunkStats
+) -> None:
+    """Every chunk of the portfolio, in worker processes when that helps; counts into `summary`."""
+    jurisdictions = {j for p in playbooks for j in p.playbook.applies_to.jurisdictions}
+    total = count_accounts(engine, jurisdictions)
+    bounds = chunk_bounds(engine, jurisdictions, chunk_size)
+    get_run_logger().info("%s: %d accounts in %d chunks", day, total, len(bounds))
+    shas = [p.sha256 for p in playbooks]
+
+    def collect(part: dict[str, Any]) -> None:
+        summary.add(ChunkStats.from_dict(part))
+        heartbeat(engine, run_id)
+        if progress_hook is not None:
+            progress_hook(summary.accounts, total)
+
+    workers = worker_count(len(bounds))
+    if workers:
+        _run_parallel(workers, bounds, shas, day, run_id, dispatcher, collect)
+    else:
+        for lo, hi in bounds:
+            collect(decide_chunk_task(shas, lo, hi, day, run_id, dispatcher))
+
+
+def _pending_if_known(engine: Any, day: str) -> int | None:
+    """Contacts still waiting after a failed run, if the database can still say (it may be the fault)."""
+    try:
+        return pending_count(engine, day)
+    except Exception:  # the run's own error is the one to report
+        return None
+
+
+def _publish(day: str, run_id: str, identities: list[dict[str, str]], result: dict[str, Any], heads: dict) -> None:
+    """The run's Prefect artifacts: counts, playbook identities and chain heads only."""
+    create_table_artifact(
+        key="daily-summary", table=summary_table(result), description=f"Daily run {day}: counts (no personal data)"
+    )
+    create_markdown_artifact(key="daily-report", markdown=markdown_report(day, run_id, identities, result, heads))
+
+
 @flow(name=FLOW_NAME, persist_result=False, log_prints=False)
 def daily_strategy_run(
     as_of: str | None = None,
@@ -122,59 +240,37 @@ def daily_strategy_run(
     chunk_size: int = 1000,
     dispatcher: str = "outbox",
     timezone: str = "UTC",
-) -> dict[str, Any]:
-    """One business day: every account in scope of an approved playbook, decided and recorded."""
-    logger = get_run_logger()
-    day = business_date(as_of, timezone)
+) -> dict[str, Any] | State:
+    """One business day: every account in scope of an approved playbook, decided, recorded and
+    relayed to the dispatcher; ends Failed, saying how many, if contacts are left waiting."""
+    day = business_date(as_of, timezone).isoformat()
     engine = ready_engine()
-    playbooks = loaded_in_force(engine, playbook)
-    identities = [p.identity for p in playbooks]
-    run_id = _flow_run_id()
-    _tag_run(run_id, [f"playbook:{p['name']}@{p['version']}" for p in identities] + [f"business-date:{day}"])
+    crashed = _report_crashed(engine)
     parameters = {
-        "as_of": day.isoformat(),
+        "as_of": day,
         "playbook": playbook,
         "chunk_size": chunk_size,
         "dispatcher": dispatcher,
         "timezone": timezone,
     }
-    from prefect.runtime import flow_run
-
-    start_run(engine, run_id, str(flow_run.name or run_id), day.isoformat(), parameters, identities)
-    jurisdictions = {j for p in playbooks for j in p.playbook.applies_to.jurisdictions}
-    total = count_accounts(engine, jurisdictions)
-    bounds = chunk_bounds(engine, jurisdictions, chunk_size)
-    logger.info("%s: %d accounts in %d chunks, playbooks %s", day, total, len(bounds), identities)
-    shas = [p.sha256 for p in playbooks]
-    summary = ChunkStats()
-    state = "FAILED"
-
-    def collect(part: dict[str, Any]) -> None:
-        summary.add(ChunkStats.from_dict(part))
-        if progress_hook is not None:
-            progress_hook(summary.accounts, total)
-
+    run_id, playbooks, identities = _start(engine, date.fromisoformat(day), playbook, parameters)
+    summary, state, relay = ChunkStats(), "FAILED", {"pending": None, "last_error": None}
     try:
-        workers = worker_count(len(bounds))
-        if workers:
-            _run_parallel(workers, bounds, shas, day.isoformat(), run_id, dispatcher, collect)
-        else:
-            for lo, hi in bounds:
-                collect(decide_chunk_task(shas, lo, hi, day.isoformat(), run_id, dispatcher))
-        state = "COMPLETED"
+        with _Heartbeat(engine, run_id):
+            _decide_all(engine, playbooks, chunk_size, day, run_id, dispatcher, summary)
+            relay = relay_task(day, dispatcher)
+        summary.relayed += relay["relayed"]
+        state = "COMPLETED" if not relay["pending"] else "COMPLETED_WITH_PENDING"
     finally:
-        result = summary.as_dict()
+        if state == "FAILED":
+            relay["pending"] = _pending_if_known(engine, day)
+        result = {**summary.as_dict(), "pending": relay["pending"], "crashed_runs": crashed}
         heads = finish_run(engine, run_id, state, result)
-    create_table_artifact(
-        key="daily-summary", table=summary_table(result), description=f"Daily run {day}: counts (no personal data)"
-    )
-    create_markdown_artifact(
-        key="daily-report", markdown=markdown_report(day.isoformat(), run_id, identities, result, heads)
-    )
-    return {
-        "flow_run_id": run_id,
-        "business_date": day.isoformat(),
-        "playbooks": identities,
-        "playbook_sha256": ",".join(shas),
-        **result,
-    }
+    _publish(day, run_id, identities, result, heads)
+    if relay["pending"]:  # a failed flow run that says why, without an exception's traceback
+        return Failed(
+            message=f"{relay['pending']} contacts of {day} are recorded but not yet dispatched "
+            f"(last error: {relay['last_error']}); rerun `arrears run daily --as-of {day}` to send them"
+        )
+    shas = ",".join(p.sha256 for p in playbooks)
+    return {"flow_run_id": run_id, "business_date": day, "playbooks": identities, "playbook_sha256": shas, **result}

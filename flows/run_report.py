@@ -11,10 +11,9 @@ from typing import Any
 
 def summary_table(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows `{metric, key, count}`: totals, then each breakdown."""
-    rows: list[dict[str, Any]] = [
-        {"metric": name, "key": "", "count": summary.get(name, 0)}
-        for name in ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked")
-    ]
+    totals = ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked")
+    totals += ("relayed", "pending")
+    rows: list[dict[str, Any]] = [{"metric": name, "key": "", "count": summary.get(name) or 0} for name in totals]
     for name in ("blocked_by_rule", "by_stage", "by_channel", "by_assignment", "by_playbook"):
         rows.extend({"metric": name, "key": k, "count": v} for k, v in summary.get(name, {}).items())
     return rows
@@ -44,7 +43,12 @@ def markdown_report(
         f"written to the outbox ({summary.get('already_dispatched', 0)} were already there), "
         f"**{summary.get('blocked', 0)}** actions blocked.",
         "",
+        f"**{summary.get('relayed', 0)}** contacts handed to the dispatcher by this run; "
+        f"**{summary.get('pending') or 0}** still waiting for dispatch.",
+        "",
     ]
+    if summary.get("crashed_runs"):
+        lines += [f"Runs found crashed when this run started: {', '.join(summary['crashed_runs'])}.", ""]
     lines += _section("Blocked by rule", summary.get("blocked_by_rule", {}))
     lines += _section("By stage", summary.get("by_stage", {}))
     lines += _section("By channel", summary.get("by_channel", {}))

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 import record_fixtures as rf
 from record_fixtures import AS_OF, ROOT, arrears_exe, cli_env, outbox_keys, seed
+from sqlalchemy import select, update
 
 from engine.store.db import get_engine
+from engine.store.models import FlowRunRow
 
 pytestmark = pytest.mark.slow
 db_url, prefect_api = rf.db_url, rf.prefect_api
@@ -112,13 +114,31 @@ def test_kill_9_mid_run_then_rerun(db_url: str, tmp_path: Path, prefect_api: str
     proc.wait()
     partial = set(outbox_keys(db_url))
     assert 0 < len(partial) < len(expected), "the kill did not land mid-run"
-    rerun = _finish(_run(db_url, tmp_path / "home", prefect_api))
+    _age_heartbeats(db_url)  # as if the killed run had stayed silent past the lease
+    proc = _run(db_url, tmp_path / "home", prefect_api)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    rerun = json.loads(out)
     assert rerun["dispatched"] == len(expected) - len(partial)
     _assert_exactly(db_url, expected)
+    assert "stopped without finishing" in err and "marked CRASHED" in err
+    with get_engine(db_url).connect() as conn:
+        states = conn.execute(select(FlowRunRow.state).order_by(FlowRunRow.started)).scalars().all()
+    assert states == ["CRASHED", "COMPLETED"]
     verify = subprocess.run(
         [*arrears_exe(), "audit", "verify"], env=cli_env(db_url, tmp_path / "home"), capture_output=True, text=True
     )
     assert verify.returncode == 0, verify.stderr
+
+
+def _age_heartbeats(db_url: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from engine.store.runs import STALE_AFTER
+
+    old = (datetime.now(UTC) - timedelta(seconds=STALE_AFTER + 60)).isoformat()
+    with get_engine(db_url).begin() as conn:
+        conn.execute(update(FlowRunRow).where(FlowRunRow.state == "RUNNING").values(heartbeat_at=old, started=old))
 
 
 def test_two_concurrent_runs(db_url: str, tmp_path: Path, prefect_api: str, expected: set[str]) -> None:

@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Connection, Engine, and_, func, select
 from sqlalchemy.exc import OperationalError
 
 from engine.compliance.adapter import default_gate
@@ -32,10 +32,11 @@ from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
 from engine.playbook.loader import LoadedPlaybook
 from engine.run.hold import DispatchHold
+from engine.run.relay import dispatch_rows
 from engine.settings import get_settings
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
-from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact
+from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact, OutboxDispatch
 from engine.store.upsert import insert_new, upsert
 
 _EVALUATORS: dict[str, Evaluator] = {}
@@ -168,6 +169,9 @@ def facts_digest(facts: str, history: list[HistoryEntry]) -> str:
     return digest.hexdigest()
 
 
+_COUNTS = ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked", "relayed")
+
+
 @dataclass
 class ChunkStats:
     """What one chunk decided and wrote; summed over chunks into the run's summary."""
@@ -178,6 +182,7 @@ class ChunkStats:
     dispatched: int = 0
     already_dispatched: int = 0
     blocked: int = 0
+    relayed: int = 0  # outbox rows this run handed to the dispatcher (any run may have written them)
     by_stage: Counter[str] = field(default_factory=Counter)
     by_channel: Counter[str] = field(default_factory=Counter)
     by_assignment: Counter[str] = field(default_factory=Counter)
@@ -186,14 +191,14 @@ class ChunkStats:
     new_contacts: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, other: ChunkStats) -> None:
-        for name in ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked"):
+        for name in _COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("by_stage", "by_channel", "by_assignment", "blocked_by_rule", "by_playbook"):
             getattr(self, name).update(getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in ("accounts", "decided", "out_of_scope", "dispatched", "already_dispatched", "blocked"):
+        for name in _COUNTS:
             out[name] = getattr(self, name)
         for name in ("by_stage", "by_channel", "by_assignment", "blocked_by_rule", "by_playbook"):
             out[name] = dict(sorted(getattr(self, name).items()))
@@ -229,41 +234,71 @@ def decide_chunk(
     return out
 
 
-def record_chunk(
-    engine: Engine,
+def _decision_row(
+    loaded: LoadedPlaybook, account: Account, d: dict[str, Any], digest: str, business_date: str, run: str, now: str
+) -> dict[str, Any]:
+    """The `decisions` row of one account's decision."""
+    text = dumps(d)
+    return {
+        "flow_run_id": run,
+        "business_date": business_date,
+        "account_id": account.account_id,
+        "playbook_sha256": loaded.sha256,
+        "stage": d["stage"],
+        "fired_rules": json.dumps(d["fired_rules"], ensure_ascii=False),
+        "facts_digest": digest,
+        "decision": text,
+        "decision_sha256": sha256_text(text),
+        "decided_at": now,
+    }
+
+
+def _contact_row(
+    loaded: LoadedPlaybook, account_id: str, action: dict[str, Any], business_date: str, run: str, now: str
+) -> dict[str, Any]:
+    """The outbox row of one proposed action, keyed `account|date|treatment`."""
+    return {
+        "idempotency_key": idempotency_key(account_id, business_date, action["treatment"]),
+        "account_id": account_id,
+        "business_date": business_date,
+        "treatment": action["treatment"],
+        "channel": action["channel"],
+        "at": iso_utc(datetime.fromisoformat(action["at"])),
+        "template": action.get("template"),
+        "action": json.dumps(action, ensure_ascii=False, sort_keys=True, default=str),
+        "playbook_sha256": loaded.sha256,
+        "flow_run_id": run,
+        "created_at": now,
+    }
+
+
+@dataclass
+class ChunkRows:
+    """A chunk's rows to write, built before the transaction so it stays short."""
+
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    assignments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_rows(
     decided: list[tuple[LoadedPlaybook, Account, dict[str, Any]]],
     histories: dict[str, list[HistoryEntry]],
     facts: dict[str, str],
     business_date: str,
     flow_run_id: str,
-    hold: DispatchHold,
-    attempts: int = 5,
-) -> ChunkStats:
-    """Write decisions, new outbox contacts and assignments in one transaction."""
+) -> tuple[ChunkRows, ChunkStats]:
+    """Decision, outbox and assignment rows of a chunk, and its counts."""
     now = now_iso()
-    decision_rows, contacts, assignments = [], [], []
-    stats = ChunkStats(decided=len(decided))
+    rows, stats = ChunkRows(), ChunkStats(decided=len(decided))
     for loaded, account, d in decided:
-        text = dumps(d)
-        decision_rows.append(
-            {
-                "flow_run_id": flow_run_id,
-                "business_date": business_date,
-                "account_id": account.account_id,
-                "playbook_sha256": loaded.sha256,
-                "stage": d["stage"],
-                "fired_rules": json.dumps(d["fired_rules"], ensure_ascii=False),
-                "facts_digest": facts_digest(facts[account.account_id], histories.get(account.account_id, [])),
-                "decision": text,
-                "decision_sha256": sha256_text(text),
-                "decided_at": now,
-            }
-        )
+        digest = facts_digest(facts[account.account_id], histories.get(account.account_id, []))
+        rows.decisions.append(_decision_row(loaded, account, d, digest, business_date, flow_run_id, now))
         stats.by_playbook[f"{loaded.playbook.name} {loaded.playbook.revision}"] += 1
         stats.by_stage[d["stage"] or "none"] += 1
         assignment = d["assignment"]
         stats.by_assignment[f"{assignment['kind']}/{assignment.get('queue') or '-'}"] += 1
-        assignments.append(
+        rows.assignments.append(
             {
                 "account_id": account.account_id,
                 "business_date": business_date,
@@ -277,40 +312,59 @@ def record_chunk(
             stats.blocked_by_rule.update(v["rule"] for v in b["violations"])
         for action in d["actions"]:
             stats.by_channel[action["channel"]] += 1
-            contacts.append(
-                {
-                    "idempotency_key": idempotency_key(account.account_id, business_date, action["treatment"]),
-                    "account_id": account.account_id,
-                    "business_date": business_date,
-                    "treatment": action["treatment"],
-                    "channel": action["channel"],
-                    "at": iso_utc(datetime.fromisoformat(action["at"])),
-                    "template": action.get("template"),
-                    "action": json.dumps(action, ensure_ascii=False, sort_keys=True, default=str),
-                    "playbook_sha256": loaded.sha256,
-                    "flow_run_id": flow_run_id,
-                    "created_at": now,
-                }
-            )
+            rows.contacts.append(_contact_row(loaded, account.account_id, action, business_date, flow_run_id, now))
+    return rows, stats
+
+
+def _taken_keys(conn: Connection, keys: list[str]) -> set[str]:
     o = OutboxContact.__table__
+    taken: set[str] = set()
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        taken.update(conn.execute(select(o.c.idempotency_key).where(o.c.idempotency_key.in_(part))).scalars())
+    return taken
+
+
+def write_chunk(
+    engine: Engine,
+    decided: list[tuple[LoadedPlaybook, Account, dict[str, Any]]],
+    rows: ChunkRows,
+    stats: ChunkStats,
+    hold: DispatchHold,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One transaction: the hold's last look, decisions, new outbox rows with their (not yet
+    dispatched) `outbox_dispatch` rows, assignments. Returns (contacts held back or not, new rows)."""
+    with engine.begin() as conn:
+        writer = ChainWriter(conn, ["decisions", "outbox_contacts"])
+        contacts = hold(conn, decided, rows.decisions, rows.contacts, stats, rows.assignments)
+        writer.append("decisions", rows.decisions)
+        taken = _taken_keys(conn, [c["idempotency_key"] for c in contacts])
+        linked = writer.link("outbox_contacts", [c for c in contacts if c["idempotency_key"] not in taken])
+        inserted = insert_new(conn, OutboxContact.__table__, linked, "idempotency_key")  # type: ignore[arg-type]
+        if len(inserted) != len(linked):
+            raise OutboxRace(f"{len(linked) - len(inserted)} outbox keys taken concurrently")
+        insert_new(conn, OutboxDispatch.__table__, dispatch_rows(linked), "idempotency_key")  # type: ignore[arg-type]
+        upsert(conn, Assignment.__table__, rows.assignments, ["account_id", "business_date"])  # type: ignore[arg-type]
+        writer.close()
+    return contacts, linked
+
+
+def record_chunk(
+    engine: Engine,
+    decided: list[tuple[LoadedPlaybook, Account, dict[str, Any]]],
+    histories: dict[str, list[HistoryEntry]],
+    facts: dict[str, str],
+    business_date: str,
+    flow_run_id: str,
+    hold: DispatchHold,
+    attempts: int = 5,
+) -> ChunkStats:
+    """Write decisions, new outbox contacts and assignments in one transaction, retried whole
+    on a lost race or a dropped connection."""
+    rows, stats = build_rows(decided, histories, facts, business_date, flow_run_id)
     for attempt in range(attempts):
         try:
-            with engine.begin() as conn:
-                writer = ChainWriter(conn, ["decisions", "outbox_contacts"])
-                contacts = hold(conn, decided, decision_rows, contacts, stats, assignments)
-                writer.append("decisions", decision_rows)
-                keys = [c["idempotency_key"] for c in contacts]
-                taken: set[str] = set()
-                for start in range(0, len(keys), 500):
-                    part = keys[start : start + 500]
-                    taken.update(conn.execute(select(o.c.idempotency_key).where(o.c.idempotency_key.in_(part))).scalars())
-                fresh = [c for c in contacts if c["idempotency_key"] not in taken]
-                linked = writer.link("outbox_contacts", fresh)
-                inserted = insert_new(conn, o, linked, "idempotency_key")  # type: ignore[arg-type]
-                if len(inserted) != len(linked):
-                    raise OutboxRace(f"{len(linked) - len(inserted)} outbox keys taken concurrently")
-                upsert(conn, Assignment.__table__, assignments, ["account_id", "business_date"])  # type: ignore[arg-type]
-                writer.close()
+            contacts, linked = write_chunk(engine, decided, rows, stats, hold)
             break
         except (OutboxRace, OperationalError):
             if attempt == attempts - 1:

@@ -98,10 +98,10 @@ def _playbooks(shas: list[str]) -> Any:
 
 def run_chunk(
     shas: list[str], lo: str, hi: str | None, as_of: str, flow_run_id: str, hold: DispatchHold
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """One chunk, in a worker: `process_chunk`'s summary and the new contacts to dispatch."""
+) -> dict[str, Any]:
+    """One chunk, in a worker: `process_chunk`'s summary (its contacts wait in the outbox for the relay)."""
     from engine.run.daily import process_chunk
     from engine.store.db import ready_engine
 
     stats = process_chunk(ready_engine(), _playbooks(shas), lo, hi, date.fromisoformat(as_of), flow_run_id, hold)
-    return stats.as_dict(), stats.new_contacts
+    return stats.as_dict()

@@ -7,12 +7,14 @@ answered from the tables the daily run wrote in its own transactions.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from engine.contracts.errors import InputError
 from engine.store.models import DecisionRow, FlowRunRow, OutboxContact
+from engine.store.runs import is_stale
 
 
 def runs(engine: Engine, business_date: str | None = None) -> list[dict[str, Any]]:
@@ -22,14 +24,16 @@ def runs(engine: Engine, business_date: str | None = None) -> list[dict[str, Any
     if business_date:
         stmt = stmt.where(t.c.business_date == business_date)
     out = []
+    now = datetime.now(UTC)
     with engine.connect() as conn:
         for r in conn.execute(stmt).mappings():
             playbooks = json.loads(r["playbooks"])
+            stale = is_stale(r["state"], r["heartbeat_at"], r["started"], now)
             out.append(
                 {
                     "flow_run_id": r["flow_run_id"],
                     "name": r["name"],
-                    "state": r["state"],
+                    "state": "CRASHED" if stale else r["state"],
                     "started": r["started"],
                     "parameters": json.loads(r["parameters"]),
                     "playbook_sha256": ",".join(p["sha256"] for p in playbooks),
@@ -40,6 +44,8 @@ def runs(engine: Engine, business_date: str | None = None) -> list[dict[str, Any
                     "decided": r["decided"],
                     "dispatched": r["dispatched"],
                     "blocked": r["blocked"],
+                    "pending": r["pending"],
+                    "heartbeat_at": r["heartbeat_at"],
                 }
             )
     return out

@@ -128,9 +128,14 @@ class FlowRunRow(Base):
     name: Mapped[str] = mapped_column(String(128))
     flow_name: Mapped[str] = mapped_column(String(128))
     business_date: Mapped[str] = mapped_column(String(10), index=True)
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(32))
     started: Mapped[str] = mapped_column(String(40))
     ended: Mapped[str | None] = mapped_column(String(40))
+    # The run's lease: renewed while it runs; a RUNNING run whose heartbeat is older than
+    # `engine.store.runs.STALE_AFTER` died without finishing (kill -9, power loss) and is CRASHED.
+    heartbeat_at: Mapped[str | None] = mapped_column(String(40))
+    # Contacts of the run's business date written but not yet accepted by the dispatcher at its end.
+    pending: Mapped[int | None] = mapped_column(Integer)
     parameters: Mapped[str] = mapped_column(Text)
     playbooks: Mapped[str] = mapped_column(Text)
     decided: Mapped[int] = mapped_column(Integer, default=0)
@@ -213,6 +218,27 @@ class OutboxContact(Chained, Base):
     playbook_sha256: Mapped[str] = mapped_column(String(64))
     flow_run_id: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[str] = mapped_column(String(40))
+
+
+class OutboxDispatch(Base):
+    """Whether an outbox contact reached the dispatcher: one row per outbox row, same key.
+
+    A fact table beside the chained outbox, not columns on it: outbox rows are evidence and
+    never change (their hash covers every column), while dispatch state changes on every
+    attempt. Written with its outbox row in the chunk's transaction (`dispatched_at` null),
+    updated by the relay (`engine.run.relay`) in transactions of its own.
+    """
+
+    __tablename__ = "outbox_dispatch"
+    __table_args__ = (Index("ix_outbox_dispatch_pending", "business_date", "dispatched_at"),)
+    idempotency_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    business_date: Mapped[str] = mapped_column(String(10))
+    account_id: Mapped[str] = mapped_column(String(128))
+    dispatched_at: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # "<ISO expiry>#<token>" while one relay is sending the row; others skip it until expiry.
+    claimed_until: Mapped[str | None] = mapped_column(String(80))
 
 
 class Emergency(Chained, Base):

@@ -41,6 +41,7 @@ def runs(
     lines = [
         f"{r['started']}  {r['state']:<9} {r['business_date']}  {r['flow_run_id']}  "
         f"decided {r['decided']}, dispatched {r['dispatched']}, blocked {r['blocked']}"
+        + (f", {r['pending']} contacts waiting for dispatch" if r.get("pending") else "")
         for r in items
     ]
     _print(items, json_output, lines or ["no runs recorded"])

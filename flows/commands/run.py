@@ -33,6 +33,10 @@ def run_daily_flow(
     import flows.daily as daily
     from flows.progress import progress_bar
 
+    problem = daily.prefect_api_problem()
+    if problem:
+        typer.echo(f"arrears: {problem}", err=True)
+        raise typer.Exit(1)
     done = [0]
     with (
         temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
@@ -88,7 +92,13 @@ def daily(
     if json_output:
         typer.echo(
             json.dumps(
-                {**contract, "business_date": result.get("business_date"), "playbooks": result.get("playbooks", [])},
+                {
+                    **contract,
+                    "business_date": result.get("business_date"),
+                    "playbooks": result.get("playbooks", []),
+                    "pending": result.get("pending"),
+                    "message": result.get("message"),
+                },
                 ensure_ascii=False,
             )
         )
@@ -98,7 +108,7 @@ def daily(
             f"{contract['decided']} decided, {contract['dispatched']} contacts dispatched, "
             f"{contract['blocked']} actions blocked"
         )
-        if result.get("message"):
-            typer.echo(result["message"], err=True)
+    if result.get("message"):
+        typer.echo(result["message"], err=True)
     if result["state"] != "COMPLETED":
         raise typer.Exit(1)

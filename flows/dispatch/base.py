@@ -7,15 +7,18 @@ from typing import Any, Protocol
 
 
 class Dispatcher(Protocol):
-    """Forwards newly written outbox contacts to a gateway.
+    """Forwards outbox contacts to a gateway; called only by the relay (`engine.run.relay`).
 
-    Called after the chunk's transaction committed, so a crash between commit and send
-    loses a send, never duplicates a record; a gateway that must never miss one reads the
-    outbox table instead (the transactional-outbox pattern), keyed by `idempotency_key`.
+    Each contact is an outbox row as a dict, with its `idempotency_key`: pass it to the
+    gateway as the request's deduplication key. `send` must raise unless the gateway
+    accepted every contact; the relay then records the error and retries later, and marks
+    rows dispatched only after `send` returned. The one repeat left (a crash after the
+    gateway accepted and before the mark committed) carries the same key.
     """
 
     name: str
 
     def send(self, contacts: Sequence[dict[str, Any]]) -> int:
-        """Forward contacts (outbox rows as dicts); returns how many were handed over."""
+        """Forward contacts (outbox rows as dicts, each with `idempotency_key`); returns how many
+        were handed over; raises if the gateway did not accept them all."""
         ...

@@ -1,7 +1,7 @@
 """emergency life cycle: the chained record of a cooling-off ended early
 
 Revision ID: 0005_emergency_lifecycle
-Revises: 0003_emergency_events (for now; the lead re-chains it after 0004)
+Revises: 0004_outbox_relay
 Create Date: 2026-12-02 01:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_emergency_lifecycle"
-down_revision = "0003_emergency_events"
+down_revision = "0004_outbox_relay"
 branch_labels = None
 depends_on = None
 
