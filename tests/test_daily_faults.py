@@ -334,6 +334,7 @@ def test_migration_0004_records_earlier_contacts_as_dispatched(
     command.upgrade(_alembic_config(db_url), "0004_outbox_relay")
     state = _dispatch_state(db_url)
     assert sorted(r["idempotency_key"] for r in state) == sorted(written) and all(r["dispatched_at"] for r in state)
+    command.upgrade(_alembic_config(db_url), "head")
     late = Gateway()
     _use(monkeypatch, db_url, late)
     assert _run_day(db_url, "after")["pending"] == 0 and late.accepted == []
