@@ -12,7 +12,14 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from engine.contracts.numbers import (
+    MAX_DPD,
+    MAX_RISK_SCORE,
+    check_attributes,
+    check_money,
+)
 
 Jurisdiction = Literal["CN", "US", "UK"]
 Channel = Literal["call", "sms", "email", "letter", "visit", "robot_call", "voicemail", "messaging"]
@@ -60,9 +67,25 @@ KNOWN_FLAGS = (
 PHONE_CHANNELS = frozenset({"call", "sms", "robot_call", "voicemail", "messaging"})
 
 
+# Dates outside these years are typos (or fuzz), and near year 1 or 9999 a shift to UTC or a
+# 60-day window would overflow Python's datetime.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _year_in_range(value: date) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}..{MAX_YEAR}")
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-28T09:00:00+08:00")
+    _year_in_range(value)
+    return value
+
+
+def _plausible_date(value: date) -> date:
+    _year_in_range(value)
     return value
 
 
@@ -87,6 +110,7 @@ def _hhmm(value: str) -> str:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+PlausibleDate = Annotated[date, AfterValidator(_plausible_date)]
 Zone = Annotated[str, AfterValidator(_zone)]
 HHMM = Annotated[str, AfterValidator(_hhmm)]
 
@@ -101,8 +125,8 @@ class BreathingSpace(Strict):
     """A UK Debt Respite Scheme moratorium (SI 2020/1311)."""
 
     kind: Literal["standard", "mental_health"]
-    start: date
-    end: date | None = None
+    start: PlausibleDate
+    end: PlausibleDate | None = None
 
     def last_day(self, standard_days: int = 60, mental_health_extra_days: int = 30) -> date | None:
         """The last day of the moratorium, or None while it has no known end.
@@ -148,9 +172,9 @@ class Account(Strict):
     jurisdiction: Jurisdiction
     product: str | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    balance: Decimal = Field(ge=0)
-    dpd: int = Field(ge=0)
-    risk_score: int | None = None
+    balance: Decimal = Field(ge=0, allow_inf_nan=False)
+    dpd: int = Field(ge=0, le=MAX_DPD)
+    risk_score: int | None = Field(default=None, ge=0, le=MAX_RISK_SCORE)
     timezone: Zone | None = None
     possible_timezones: tuple[Zone, ...] = ()
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
@@ -168,6 +192,18 @@ class Account(Strict):
         # have lost precision, so it is converted through its shortest repr.
         if isinstance(value, float):
             return Decimal(repr(value))
+        return value
+
+    @field_validator("balance")
+    @classmethod
+    def _money_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # `currency` is declared first, so it is in `info.data` when it was valid
+        return check_money(value, info.data.get("currency"))
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_numbers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        check_attributes(value)
         return value
 
 

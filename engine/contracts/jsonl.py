@@ -19,16 +19,16 @@ from engine.contracts.errors import InputError, Problem
 M = TypeVar("M", bound=BaseModel)
 
 
+def _message(item: Any) -> str:
+    if item["type"] == "extra_forbidden":
+        return "unknown field"
+    msg = str(item["msg"])
+    return msg.removeprefix("Value error, ")
+
+
 def describe(error: ValidationError) -> list[str]:
     """Pydantic errors as `field: message` strings, field paths dotted."""
-    out = []
-    for item in error.errors():
-        path = ".".join(str(p) for p in item["loc"]) or "(record)"
-        msg = item["msg"]
-        if item["type"] == "extra_forbidden":
-            msg = "unknown field"
-        out.append(f"{path}: {msg}")
-    return out
+    return [f"{'.'.join(str(p) for p in item['loc']) or '(record)'}: {_message(item)}" for item in error.errors()]
 
 
 class _NotJson(ValueError):
@@ -39,8 +39,15 @@ def _no_constant(name: str) -> Any:
     raise _NotJson(name)
 
 
+class _TooDeep(ValueError):
+    """Nesting deep enough to exhaust Python's recursion limit."""
+
+
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise _TooDeep("nested too deeply") from None
 
 
 def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
@@ -50,6 +57,8 @@ def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
         raise InputError.at(file, lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(file, lineno, 1, f"malformed JSON: {exc} is not a JSON value") from None
+    except _TooDeep as exc:
+        raise InputError.at(file, lineno, 1, f"malformed JSON: {exc}") from None
     if not isinstance(value, dict):
         raise InputError.at(file, lineno, 1, "each line must be a JSON object")
     return value
@@ -101,6 +110,8 @@ def read_json_file(path: str | Path, model: type[M]) -> M:
         raise InputError.at(name, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(name, 1, 1, f"malformed JSON: {exc} is not a JSON value") from None
+    except _TooDeep as exc:
+        raise InputError.at(name, 1, 1, f"malformed JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError.at(name, 1, 1, "expected a JSON object")
     return validate_record(model, raw, name, 1)
