@@ -17,6 +17,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from engine.contracts.numbers import (
     MAX_DPD,
     MAX_RISK_SCORE,
+    MAX_YEAR,
+    MIN_YEAR,
     check_attributes,
     check_money,
 )
@@ -65,11 +67,6 @@ KNOWN_FLAGS = (
 
 # Channels that reach a person by telephone number.
 PHONE_CHANNELS = frozenset({"call", "sms", "robot_call", "voicemail", "messaging"})
-
-
-# Dates outside these years are typos (or fuzz), and near year 1 or 9999 a shift to UTC or a
-# 60-day window would overflow Python's datetime.
-MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 def _year_in_range(value: date) -> None:

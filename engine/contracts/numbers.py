@@ -27,6 +27,9 @@ DEFAULT_MINOR_UNITS = 2
 MAX_DPD = 36_500  # one hundred years
 MAX_RISK_SCORE = 1_000_000
 MAX_ATTRIBUTE_PLACES = 4
+# Dates outside these years are typos (or fuzz); near year 1 or 9999 a shift to UTC or a
+# 60-day window would overflow Python's datetime.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_NESTING = 32  # attributes nested deeper than this are refused (a condition names a path)
 
 

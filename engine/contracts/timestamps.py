@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from engine.contracts.errors import InputError
+from engine.contracts.numbers import MAX_YEAR, MIN_YEAR
 
 
 def parse_at(text: str | None, option: str = "--at") -> datetime:
@@ -22,9 +23,7 @@ def parse_at(text: str | None, option: str = "--at") -> datetime:
 
 
 def _plausible(value: date, option: str) -> None:
-    """The same year range the input contracts accept (`engine.contracts.facts`)."""
-    from engine.contracts.facts import MAX_YEAR, MIN_YEAR
-
+    """The same year range the input contracts accept (`engine.contracts.numbers`)."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise InputError.at(option, 1, 1, f"{option}: year {value.year} is outside {MIN_YEAR}..{MAX_YEAR}")
 
