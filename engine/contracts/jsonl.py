@@ -7,6 +7,7 @@ the line and the field. Numbers are parsed as `Decimal` so money is never rounde
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -43,11 +44,24 @@ class _TooDeep(ValueError):
     """Nesting deep enough to exhaust Python's recursion limit."""
 
 
+class _NotUnicode(ValueError):
+    """A `\\udXXX` escape without its pair: Python accepts it, no UTF-8 consumer can."""
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def _loads(text: str) -> Any:
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         raise _TooDeep("nested too deeply") from None
+    if _SURROGATE.search(text):  # rare: only then pay for a check of every string
+        try:
+            json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _NotUnicode("a \\u escape names half a UTF-16 surrogate pair (not a character)") from None
+    return value
 
 
 def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
@@ -57,7 +71,7 @@ def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
         raise InputError.at(file, lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(file, lineno, 1, f"malformed JSON: {exc} is not a JSON value") from None
-    except _TooDeep as exc:
+    except (_TooDeep, _NotUnicode) as exc:
         raise InputError.at(file, lineno, 1, f"malformed JSON: {exc}") from None
     if not isinstance(value, dict):
         raise InputError.at(file, lineno, 1, "each line must be a JSON object")
@@ -110,7 +124,7 @@ def read_json_file(path: str | Path, model: type[M]) -> M:
         raise InputError.at(name, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(name, 1, 1, f"malformed JSON: {exc} is not a JSON value") from None
-    except _TooDeep as exc:
+    except (_TooDeep, _NotUnicode) as exc:
         raise InputError.at(name, 1, 1, f"malformed JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError.at(name, 1, 1, "expected a JSON object")

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from engine.compile.condition_ast import Aggregate, Field, operands
 from engine.compile.program import Rule
+from engine.compile.reference import evaluate
+from engine.contracts.errors import EvaluationError
 from engine.contracts.facts import PHONE_CHANNELS, Account, HistoryEntry
 from engine.match.features import operand_values
 from engine.playbook.loader import LoadedPlaybook
@@ -65,6 +67,7 @@ class Evaluator:
         self.gate = gate
         self.rules: dict[str, Rule] = {r.id: r for r in self.program.rules}
         index = {op: i for i, op in enumerate(self.program.operands)}
+        self.operand_index = index
         self.rule_operands: dict[str, list[int]] = {
             r.id: list(dict.fromkeys(index[op] for op in operands(r.expr))) for r in self.program.rules
         }
@@ -153,6 +156,22 @@ class Evaluator:
         facts = f" [{', '.join(tested)}]" if tested else ""
         return f"{rule.text}{facts}"
 
+    def _stage(self, hits: frozenset[str], values: Sequence[Any]) -> Stage | None:
+        """The first stage that holds. When the matcher says none does, the reference
+        semantics must agree: a value the rules engine misread would otherwise leave an
+        in-scope account silently without a stage (seen with balances its C core mangled)."""
+        stage = next((s for s in self.playbook.stages if f"stage.{s.id}" in hits), None)
+        if stage is not None:
+            return stage
+        for candidate in self.playbook.stages:
+            rule = self.rules.get(f"stage.{candidate.id}")
+            if rule is not None and evaluate(rule.expr, lambda op: values[self.operand_index[op]]):
+                raise EvaluationError(
+                    f"the rules engine placed an in-scope account in no stage, but stage {candidate.id} "
+                    f"holds for it ({self._why(rule.id, values)}); no decision is made rather than a wrong one"
+                )
+        return None
+
     def _local_zone(self, account: Account) -> ZoneInfo:
         if account.timezone:
             return ZoneInfo(account.timezone)
@@ -240,13 +259,13 @@ class Evaluator:
                     f"fraud score {score} >= threshold {pb.fraud.threshold}: collection stopped, "
                     f"case sent to {pb.fraud.queue}"
                 )
-                stage = next((s for s in pb.stages if f"stage.{s.id}" in hits), None)
+                stage = self._stage(hits, values)
                 if stage is not None:
                     d["stage"] = stage.id
                     fire(f"stage.{stage.id}", f"stage {stage.id}: {self._why(f'stage.{stage.id}', values)}")
                 return d
 
-        stage = next((s for s in pb.stages if f"stage.{s.id}" in hits), None)
+        stage = self._stage(hits, values)
         if stage is None:
             needs = "; ".join(f"{s.id} needs {self._why(f'stage.{s.id}', values)}" for s in pb.stages)
             why.append(f"no stage applies: {needs}")
