@@ -40,27 +40,33 @@ def _no_constant(name: str) -> Any:
     raise _NotJson(name)
 
 
-class _TooDeep(ValueError):
-    """Nesting deep enough to exhaust Python's recursion limit."""
+class _Unreadable(ValueError):
+    """JSON that Python would read but no record of ours can hold: nesting that exhausts the
+    recursion limit, an integer of thousands of digits (Python refuses to convert those with
+    a bare ValueError), a `\\udXXX` escape without its pair (not a character)."""
 
 
-class _NotUnicode(ValueError):
-    """A `\\udXXX` escape without its pair: Python accepts it, no UTF-8 consumer can."""
-
-
+MAX_INT_DIGITS = 40  # the largest valid whole number has 16 digits (engine.contracts.numbers)
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _Unreadable(f"a whole number of {digits} digits is too long")
+    return int(text)
 
 
 def _loads(text: str) -> Any:
     try:
-        value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        value = json.loads(text, parse_float=Decimal, parse_int=_int, parse_constant=_no_constant)
     except RecursionError:
-        raise _TooDeep("nested too deeply") from None
+        raise _Unreadable("nested too deeply") from None
     if _SURROGATE.search(text):  # rare: only then pay for a check of every string
         try:
             json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
         except UnicodeEncodeError:
-            raise _NotUnicode("a \\u escape names half a UTF-16 surrogate pair (not a character)") from None
+            raise _Unreadable("a \\u escape names half a UTF-16 surrogate pair (not a character)") from None
     return value
 
 
@@ -71,7 +77,7 @@ def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
         raise InputError.at(file, lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(file, lineno, 1, f"malformed JSON: {exc} is not a JSON value") from None
-    except (_TooDeep, _NotUnicode) as exc:
+    except _Unreadable as exc:
         raise InputError.at(file, lineno, 1, f"malformed JSON: {exc}") from None
     if not isinstance(value, dict):
         raise InputError.at(file, lineno, 1, "each line must be a JSON object")
@@ -124,7 +130,7 @@ def read_json_file(path: str | Path, model: type[M]) -> M:
         raise InputError.at(name, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(name, 1, 1, f"malformed JSON: {exc} is not a JSON value") from None
-    except (_TooDeep, _NotUnicode) as exc:
+    except _Unreadable as exc:
         raise InputError.at(name, 1, 1, f"malformed JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError.at(name, 1, 1, "expected a JSON object")
