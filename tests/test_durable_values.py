@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.compile.compiler import parsed
-from engine.compile.condition_ast import Aggregate, Field, operands
+from engine.compile.condition_ast import Aggregate, Compare, Const, Field, operands
+from engine.compile.parser import ConditionError
 from engine.compile.program import Program, Rule
 from engine.contracts.errors import EvaluationError
 from engine.match.durable_adapter import MAX_EXACT_INT, DurableMatcher, RulesEngineError, _json_value
@@ -87,9 +88,21 @@ def test_the_matcher_refuses_them_as_an_evaluation_error(value: Any) -> None:
         DurableMatcher(program).match([[value]])
 
 
-def test_a_literal_the_core_cannot_hold_is_refused_when_the_ruleset_is_built() -> None:
-    with pytest.raises(RulesEngineError, match="beyond"):
-        DurableMatcher(program_of(["balance > 99999999999999999999"]))
+@pytest.mark.parametrize("literal", [10**20, Decimal("1e-9"), Decimal("0.1000000000000000001")], ids=repr)
+def test_a_literal_the_core_cannot_hold_is_refused_when_the_ruleset_is_built(literal: Any) -> None:
+    """The parser refuses such literals first (`test_a_playbook_literal_outside_the_range…`);
+    a program built another way still never reaches the core with them."""
+    balance = Field("balance")
+    program = Program(name="values", rules=(Rule("r0", "balance > x", Compare(balance, ">", Const(literal))),),
+                      operands=(balance,))
+    with pytest.raises(RulesEngineError, match="cannot compare"):
+        DurableMatcher(program)
+
+
+@pytest.mark.parametrize("text", ["balance > 99999999999999999999", "balance > 0.00001", "dpd > 1" + "0" * 5000])
+def test_a_playbook_literal_outside_the_range_is_a_condition_error(text: str) -> None:
+    with pytest.raises(ConditionError, match="rules engine cannot compare"):
+        parsed(text)
 
 
 @pytest.mark.parametrize("value", KEPT, ids=repr)

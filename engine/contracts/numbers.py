@@ -101,6 +101,21 @@ def check_number(value: Any, where: str = "") -> Any:
     return value
 
 
+def check_literal(value: Decimal) -> Decimal:
+    """A number written in a playbook condition: one the rules engine compares exactly.
+    Looser than attribute data on decimal places (a threshold may be `0.12345`), never on size."""
+    if value == value.to_integral_value():
+        if abs(value) > MAX_EXACT_INT:
+            raise ValueError(f"number {value} is beyond ±{MAX_EXACT_INT:,}: the rules engine cannot compare it exactly")
+        return value
+    if len(value.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS or abs(value) < Decimal("0.0001"):
+        raise ValueError(
+            f"number {value} has more than {SIGNIFICANT_DIGITS} significant digits or is below 0.0001: "
+            "the rules engine cannot compare it exactly"
+        )
+    return value
+
+
 def check_attributes(value: Any, path: str = "attributes", depth: int = 0) -> None:
     """Every number anywhere inside `attributes` is one the engine represents exactly."""
     if depth > MAX_NESTING:
