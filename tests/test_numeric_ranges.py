@@ -126,3 +126,18 @@ def test_an_account_no_stage_covers_still_gets_stage_null() -> None:
     account = Account.model_validate(BASE | {"product": "credit_card", "dpd": 0, "balance": "5000.00"})
     (decision,) = evaluator.decide([account], {}, datetime(2026, 12, 1, 1, tzinfo=UTC))
     assert decision["stage"] is None and any("no stage applies" in line for line in decision["explanation"])
+
+
+def test_a_stored_account_reads_back_with_the_same_numbers() -> None:
+    """Issue #9's class: `import accounts` stores `model_dump_json`, the daily run reads it back.
+    Fractional attributes came back as strings ("0.25"), which never compare with a number:
+    the daily run's decision silently differed from `decide`'s."""
+    from engine.contracts.jsonl import parse_line
+
+    line = ('{"account_id": "A", "debtor_id": "D", "jurisdiction": "CN", "balance": "12.50", "dpd": 1, '
+            '"attributes": {"ratio": 0.25, "n": 3, "deep": [0.1, {"x": 1234567890.1234}], "s": "0.5"}}')
+    account = Account.model_validate(parse_line(line, "a.jsonl", 1))
+    again = Account.model_validate_json(account.model_dump_json())
+    assert again == account
+    deep = [Decimal("0.1"), {"x": Decimal("1234567890.1234")}]
+    assert again.attributes == {"ratio": Decimal("0.25"), "n": 3, "deep": deep, "s": "0.5"}

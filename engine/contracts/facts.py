@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
 
 from engine.contracts.numbers import (
     MAX_DPD,
@@ -21,6 +21,8 @@ from engine.contracts.numbers import (
     MIN_YEAR,
     check_attributes,
     check_money,
+    decimals_to_floats,
+    floats_to_decimals,
 )
 
 Jurisdiction = Literal["CN", "US", "UK"]
@@ -197,11 +199,25 @@ class Account(Strict):
         # `currency` is declared first, so it is in `info.data` when it was valid
         return check_money(value, info.data.get("currency"))
 
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attribute_decimals(cls, value: Any) -> Any:
+        # A stored account comes back through `model_validate_json`, where a fraction is a
+        # float: read it as the Decimal it was written from, as a JSON line's is.
+        return floats_to_decimals(value)
+
     @field_validator("attributes")
     @classmethod
     def _attribute_numbers(cls, value: dict[str, Any]) -> dict[str, Any]:
         check_attributes(value)
         return value
+
+    @field_serializer("attributes", when_used="json")
+    def _attribute_numbers_stay_numbers(self, value: dict[str, Any]) -> Any:
+        # Pydantic writes a Decimal inside `Any` as a string: stored and read back, `0.25`
+        # would turn into "0.25" and never compare with a number again (a silently different
+        # decision in the daily run). Within the contract's limits a float is exact.
+        return decimals_to_floats(value)
 
 
 class HistoryEntry(Strict):

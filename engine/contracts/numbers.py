@@ -16,6 +16,7 @@ accept is one that survives that trip unchanged, with room to spare:
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -128,3 +129,26 @@ def check_attributes(value: Any, path: str = "attributes", depth: int = 0) -> No
             check_attributes(item, f"{path}[{index}]", depth + 1)
     else:
         check_number(value, path)
+
+
+def floats_to_decimals(value: Any) -> Any:
+    """Every float inside `value` as the Decimal its shortest repr spells (no binary noise)."""
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: floats_to_decimals(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [floats_to_decimals(v) for v in value]
+    return value
+
+
+def decimals_to_floats(value: Any) -> Any:
+    """Every Decimal inside `value` as a float, for JSON: exact for numbers within the limits
+    above (at most 15 significant digits), so `floats_to_decimals` gives the same value back."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {k: decimals_to_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [decimals_to_floats(v) for v in value]
+    return value
