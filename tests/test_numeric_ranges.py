@@ -141,3 +141,12 @@ def test_a_stored_account_reads_back_with_the_same_numbers() -> None:
     assert again == account
     deep = [Decimal("0.1"), {"x": Decimal("1234567890.1234")}]
     assert again.attributes == {"ratio": Decimal("0.25"), "n": 3, "deep": deep, "s": "0.5"}
+
+
+@pytest.mark.parametrize("zone", ["1" * 400, "Mars/Olympus", "../../etc/passwd", "Asia/Shanghai\x00"])
+def test_an_impossible_zone_is_an_error_naming_the_field(zone: str) -> None:
+    """Found by tests/test_fuzz_inputs.py: a 400-character zone name raised OSError (file
+    name too long) out of zoneinfo, a traceback instead of exit 2."""
+    with pytest.raises(ValueError, match="timezone") as caught:
+        Account.model_validate(BASE | {"timezone": zone})
+    assert "unknown IANA time zone" in str(caught.value)

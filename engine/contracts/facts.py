@@ -93,8 +93,8 @@ def _zone(value: str | None) -> str | None:
         return None
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown IANA time zone {value!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a file
+        raise ValueError(f"unknown IANA time zone {value[:80]!r}") from exc
     return value
 
 
