@@ -27,9 +27,16 @@ def _message(item: Any) -> str:
     return msg.removeprefix("Value error, ")
 
 
+def _part(part: Any) -> str:
+    """One step of a field path; a key with control characters is quoted, so one problem
+    stays one line of output."""
+    text = str(part)
+    return text if text.isprintable() else repr(text)
+
+
 def describe(error: ValidationError) -> list[str]:
     """Pydantic errors as `field: message` strings, field paths dotted."""
-    return [f"{'.'.join(str(p) for p in item['loc']) or '(record)'}: {_message(item)}" for item in error.errors()]
+    return [f"{'.'.join(_part(p) for p in item['loc']) or '(record)'}: {_message(item)}" for item in error.errors()]
 
 
 class _NotJson(ValueError):
