@@ -232,12 +232,25 @@ def test_bad_input_exits_2_and_writes_nothing(
     assert sorted(p.name for p in out.parent.iterdir()) == (["decisions.jsonl"] if out_exists else [])
 
 
-def test_number_beyond_double_range_does_not_crash(arrears_cmd: list[str], tmp_path: Path) -> None:
-    """`"balance": 1e400` is valid JSON; it used to reach durable_rules as Infinity and
-    kill the process with a segfault."""
+@pytest.mark.parametrize("balance", ["1e400", '"9999999999999999.00"', "1e308", '"0.000000001"'])
+def test_a_balance_the_engine_cannot_hold_is_refused_not_crashed(arrears_cmd: list[str], tmp_path: Path,
+                                                                  balance: str) -> None:
+    """Issue #9: these balances killed `decide` with a segfault (exit 139) in durable_rules'
+    C core, or (1e400) were clamped; they are outside the contract: exit 2, field named."""
     playbook = write_playbook(tmp_path / "pb")
     accounts = write_jsonl(tmp_path / "a.jsonl", ['{"account_id": "B", "debtor_id": "D", "jurisdiction": "CN", '
-                                                  '"product": "credit_card", "balance": 1e400, "dpd": 5}'])
+                                                  f'"product": "credit_card", "balance": {balance}, "dpd": 5}}'])
+    out = tmp_path / "d.jsonl"
+    result = run(arrears_cmd, "decide", "--playbook", playbook, "--accounts", accounts, "--at", AT, "--out", out)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert f"{accounts}:1:1: balance: " in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_the_largest_balance_with_cents_is_decided(arrears_cmd: list[str], tmp_path: Path) -> None:
+    playbook = write_playbook(tmp_path / "pb")
+    accounts = write_jsonl(tmp_path / "a.jsonl", ['{"account_id": "B", "debtor_id": "D", "jurisdiction": "CN", '
+                                                  '"product": "credit_card", "balance": "9999999999999.99", "dpd": 5}'])
     result = run(arrears_cmd, "decide", "--playbook", playbook, "--accounts", accounts, "--at", AT)
     assert result.returncode == 0, (result.returncode, result.stderr)
     (d,) = decisions(result.stdout)

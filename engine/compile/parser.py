@@ -35,6 +35,7 @@ from engine.compile.condition_ast import (
     Or,
 )
 from engine.compile.fields import AGGREGATES, ANY, BOOL, HISTORY_FIELDS, LIST, NUMBER, STRING, account_field_type
+from engine.contracts.numbers import check_literal
 
 
 class ConditionError(ValueError):
@@ -77,7 +78,11 @@ def tokenize(text: str) -> list[Token]:
         kind = m.lastgroup
         raw = m.group()
         if kind == "num":
-            tokens.append(Token("NUM", raw, Decimal(raw) if "." in raw else int(raw), pos))
+            try:
+                number = check_literal(Decimal(raw))
+            except ValueError as exc:
+                raise ConditionError(str(exc), pos) from None
+            tokens.append(Token("NUM", raw, number if "." in raw else int(number), pos))
         elif kind == "str":
             tokens.append(Token("STR", raw, raw[1:-1].encode().decode("unicode_escape"), pos))
         elif kind == "name":

@@ -6,10 +6,9 @@ attribute compared with a number, `true` with `1`) never compare: every comparis
 them is false, `!=` included (so `attributes.x != 5` is false for `x = "abc"`, while
 `not (attributes.x == 5)` is true). Lists and objects compare with nothing but `null`.
 
-Precision: the rules engine compares numbers as IEEE 754 doubles, so two numbers that differ
-only beyond about 15 significant digits (`5000.0000000000001` and `5000`) are equal there
-while they differ here; there, a number beyond a double's range counts as the largest double.
-Money to the cent below 10^13 and whole numbers below 2^53 are exact in both.
+Precision: the rules engine compares numbers as IEEE 754 doubles, exact for money to the cent
+below 10^13 and whole numbers within ±2^53. The contracts (`engine.contracts.numbers`) accept
+no other numbers and the durable adapter refuses any other, so both answers are always equal.
 """
 
 from __future__ import annotations

@@ -32,3 +32,8 @@ class InputError(Exception):
     @classmethod
     def at(cls, file: str, line: int, col: int, message: str) -> InputError:
         return cls(Problem(file, line, col, message))
+
+
+class EvaluationError(RuntimeError):
+    """A decision could not be made correctly (the rules engine failed, or disagreed with the
+    reference semantics). Raised instead of returning a decision that may be wrong."""

@@ -13,8 +13,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
 
+from engine.contracts.numbers import (
+    MAX_DPD,
+    MAX_RISK_SCORE,
+    MAX_YEAR,
+    MIN_YEAR,
+    check_attributes,
+    check_money,
+    decimals_to_floats,
+    floats_to_decimals,
+)
 from engine.contracts.timestamps import parse_hhmm
 
 Jurisdiction = Literal["CN", "US", "UK"]
@@ -63,9 +73,20 @@ KNOWN_FLAGS = (
 PHONE_CHANNELS = frozenset({"call", "sms", "robot_call", "voicemail", "messaging"})
 
 
+def _year_in_range(value: date) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}..{MAX_YEAR}")
+
+
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-28T09:00:00+08:00")
+    _year_in_range(value)
+    return value
+
+
+def _plausible_date(value: date) -> date:
+    _year_in_range(value)
     return value
 
 
@@ -74,8 +95,8 @@ def _zone(value: str | None) -> str | None:
         return None
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown IANA time zone {value!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a file
+        raise ValueError(f"unknown IANA time zone {value[:80]!r}") from exc
     return value
 
 
@@ -85,6 +106,7 @@ def _hhmm(value: str) -> str:
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+PlausibleDate = Annotated[date, AfterValidator(_plausible_date)]
 Zone = Annotated[str, AfterValidator(_zone)]
 HHMM = Annotated[str, AfterValidator(_hhmm)]
 
@@ -99,8 +121,8 @@ class BreathingSpace(Strict):
     """A UK Debt Respite Scheme moratorium (SI 2020/1311)."""
 
     kind: Literal["standard", "mental_health"]
-    start: date
-    end: date | None = None
+    start: PlausibleDate
+    end: PlausibleDate | None = None
 
     def last_day(self, standard_days: int = 60, mental_health_extra_days: int = 30) -> date | None:
         """The last day of the moratorium, or None while it has no known end.
@@ -146,9 +168,9 @@ class Account(Strict):
     jurisdiction: Jurisdiction
     product: str | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    balance: Decimal = Field(ge=0)
-    dpd: int = Field(ge=0)
-    risk_score: int | None = None
+    balance: Decimal = Field(ge=0, allow_inf_nan=False)
+    dpd: int = Field(ge=0, le=MAX_DPD)
+    risk_score: int | None = Field(default=None, ge=0, le=MAX_RISK_SCORE)
     timezone: Zone | None = None
     possible_timezones: tuple[Zone, ...] = ()
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
@@ -167,6 +189,32 @@ class Account(Strict):
         if isinstance(value, float):
             return Decimal(repr(value))
         return value
+
+    @field_validator("balance")
+    @classmethod
+    def _money_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        # `currency` is declared first, so it is in `info.data` when it was valid
+        return check_money(value, info.data.get("currency"))
+
+    @field_validator("attributes", mode="before")
+    @classmethod
+    def _attribute_decimals(cls, value: Any) -> Any:
+        # A stored account comes back through `model_validate_json`, where a fraction is a
+        # float: read it as the Decimal it was written from, as a JSON line's is.
+        return floats_to_decimals(value)
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_numbers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        check_attributes(value)
+        return value
+
+    @field_serializer("attributes", when_used="json")
+    def _attribute_numbers_stay_numbers(self, value: dict[str, Any]) -> Any:
+        # Pydantic writes a Decimal inside `Any` as a string: stored and read back, `0.25`
+        # would turn into "0.25" and never compare with a number again (a silently different
+        # decision in the daily run). Within the contract's limits a float is exact.
+        return decimals_to_floats(value)
 
 
 class HistoryEntry(Strict):

@@ -7,6 +7,7 @@ the line and the field. Numbers are parsed as `Decimal` so money is never rounde
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,16 +20,23 @@ from engine.contracts.errors import InputError, Problem
 M = TypeVar("M", bound=BaseModel)
 
 
+def _message(item: Any) -> str:
+    if item["type"] == "extra_forbidden":
+        return "unknown field"
+    msg = str(item["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _part(part: Any) -> str:
+    """One step of a field path; a key with control characters is quoted, so one problem
+    stays one line of output."""
+    text = str(part)
+    return text if text.isprintable() else repr(text)
+
+
 def describe(error: ValidationError) -> list[str]:
     """Pydantic errors as `field: message` strings, field paths dotted."""
-    out = []
-    for item in error.errors():
-        path = ".".join(str(p) for p in item["loc"]) or "(record)"
-        msg = item["msg"]
-        if item["type"] == "extra_forbidden":
-            msg = "unknown field"
-        out.append(f"{path}: {msg}")
-    return out
+    return [f"{'.'.join(_part(p) for p in item['loc']) or '(record)'}: {_message(item)}" for item in error.errors()]
 
 
 class _NotJson(ValueError):
@@ -39,8 +47,34 @@ def _no_constant(name: str) -> Any:
     raise _NotJson(name)
 
 
+class _Unreadable(ValueError):
+    """JSON that Python would read but no record of ours can hold: nesting that exhausts the
+    recursion limit, an integer of thousands of digits (Python refuses to convert those with
+    a bare ValueError), a `\\udXXX` escape without its pair (not a character)."""
+
+
+MAX_INT_DIGITS = 40  # the largest valid whole number has 16 digits (engine.contracts.numbers)
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _Unreadable(f"a whole number of {digits} digits is too long")
+    return int(text)
+
+
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+    try:
+        value = json.loads(text, parse_float=Decimal, parse_int=_int, parse_constant=_no_constant)
+    except RecursionError:
+        raise _Unreadable("nested too deeply") from None
+    if _SURROGATE.search(text):  # rare: only then pay for a check of every string
+        try:
+            json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _Unreadable("a \\u escape names half a UTF-16 surrogate pair (not a character)") from None
+    return value
 
 
 def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
@@ -50,6 +84,8 @@ def parse_line(text: str, file: str, lineno: int) -> dict[str, Any]:
         raise InputError.at(file, lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(file, lineno, 1, f"malformed JSON: {exc} is not a JSON value") from None
+    except _Unreadable as exc:
+        raise InputError.at(file, lineno, 1, f"malformed JSON: {exc}") from None
     if not isinstance(value, dict):
         raise InputError.at(file, lineno, 1, "each line must be a JSON object")
     return value
@@ -101,6 +137,8 @@ def read_json_file(path: str | Path, model: type[M]) -> M:
         raise InputError.at(name, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}") from None
     except _NotJson as exc:
         raise InputError.at(name, 1, 1, f"malformed JSON: {exc} is not a JSON value") from None
+    except _Unreadable as exc:
+        raise InputError.at(name, 1, 1, f"malformed JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise InputError.at(name, 1, 1, "expected a JSON object")
     return validate_record(model, raw, name, 1)

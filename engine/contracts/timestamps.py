@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from engine.contracts.errors import InputError
+from engine.contracts.numbers import MAX_YEAR, MIN_YEAR
 
 
 def parse_at(text: str | None, option: str = "--at") -> datetime:
@@ -17,16 +18,25 @@ def parse_at(text: str | None, option: str = "--at") -> datetime:
         raise InputError.at(option, 1, 1, f"{option}: not an ISO 8601 timestamp: {text!r} ({exc})") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputError.at(option, 1, 1, f"{option}: {text!r} needs a UTC offset, e.g. {text}+08:00")
+    _plausible(value, option)
     return value
+
+
+def _plausible(value: date, option: str) -> None:
+    """The same year range the input contracts accept (`engine.contracts.numbers`)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InputError.at(option, 1, 1, f"{option}: year {value.year} is outside {MIN_YEAR}..{MAX_YEAR}")
 
 
 def parse_date(text: str | None, option: str = "--as-of") -> date:
     if text is None:
         return datetime.now(UTC).date()
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise InputError.at(option, 1, 1, f"{option}: not a valid date {text!r} ({exc})") from None
+    _plausible(day, option)
+    return day
 
 
 def parse_hhmm(text: str, *, allow_24: bool = True) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from engine.compile.condition_ast import Aggregate, operands
 from engine.compile.program import Program
+from engine.compile.reference import evaluate
 from engine.playbook.loader import LoadedPlaybook
 from engine.playbook.model import (
     AssignRule,
@@ -141,9 +142,16 @@ class PlaybookIndex:
         self.lost_tasks: tuple[Keyed[Task], ...] = _keyed("task", pb.lost_contact.tasks) if pb.lost_contact else ()
         self.incentives: tuple[Keyed[Incentive], ...] = _keyed("incentive", pb.incentives)
         self.scope_text = self._scope_text()
+        self._rules = {r.id: r for r in loaded.program.rules}
+        self._operand_index = {op: i for i, op in enumerate(loaded.program.operands)}
 
     def why(self, rule_id: str, values: Sequence[Any]) -> str:
         return self.explainer.why(rule_id, values)
+
+    def holds_by_reference(self, rule_id: str, values: Sequence[Any]) -> bool:
+        """The plain-Python reference answer for one rule: a cross-check of the matcher."""
+        rule = self._rules.get(rule_id)
+        return rule is not None and bool(evaluate(rule.expr, lambda op: values[self._operand_index[op]]))
 
     def rule_ids(self) -> set[str]:
         """Every rule id the evaluation steps test (to check against the compiled program)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from engine.contracts.errors import EvaluationError
 from engine.decide.decision import Case, Decision
 from engine.decide.index import PauseRules, StageRules
 
@@ -59,7 +60,19 @@ def fraud_stop(case: Case, d: Decision) -> bool:
 
 
 def first_stage(case: Case) -> StageRules | None:
-    return next((s for s in case.book.stages if s.rule_id in case.hits), None)
+    """The first stage whose rule holds. When the matcher says none does, the reference
+    semantics must agree: a value the rules engine misread would otherwise leave an in-scope
+    account silently without a stage (seen with balances durable_rules' C core mangled)."""
+    found = next((s for s in case.book.stages if s.rule_id in case.hits), None)
+    if found is not None:
+        return found
+    for candidate in case.book.stages:
+        if case.book.holds_by_reference(candidate.rule_id, case.values):
+            raise EvaluationError(
+                f"the rules engine placed an in-scope account in no stage, but stage {candidate.stage.id} "
+                f"holds for it ({case.why(candidate.rule_id)}); no decision is made rather than a wrong one"
+            )
+    return None
 
 
 def record_stage(case: Case, stage: StageRules, d: Decision) -> None:

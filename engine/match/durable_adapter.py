@@ -29,11 +29,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import durable_rules_engine
 from durable import engine as durable_engine
 
 from engine.compile.condition_ast import (
@@ -51,15 +51,18 @@ from engine.compile.condition_ast import (
 )
 from engine.compile.fields import ANY, account_field_type
 from engine.compile.program import Program
+from engine.contracts.errors import EvaluationError
 from engine.match.windows import CorrelationHit, WindowRule, where_value
 
 BATCH = 1000
+durable_engine_error = durable_rules_engine.error
 MARKER = {"k": "a"}
 _names = itertools.count()
 
 
-class RulesEngineError(RuntimeError):
-    """durable_rules failed while evaluating; the batch's result cannot be trusted."""
+class RulesEngineError(EvaluationError):
+    """durable_rules failed while evaluating, or was about to be handed a value it cannot
+    represent exactly; the batch's result cannot be trusted."""
 
 
 class _SyncHost(durable_engine.Host):
@@ -69,21 +72,43 @@ class _SyncHost(durable_engine.Host):
         return None
 
 
-_LARGEST = sys.float_info.max
+MAX_EXACT_INT = 2**53  # beyond it, neighbouring whole numbers share one double
 
 
 def _json_value(value: Any) -> Any:
-    """A value as the engine's JSON holds it. Numbers become doubles; one beyond a double's
-    range (`1e400`) is clamped to the largest double, which keeps its order against every
-    literal — an `Infinity` would crash the C core. NaN has no order and is refused."""
-    if isinstance(value, Decimal | float):
-        number = float(value)
-        if number != number:
-            raise RulesEngineError("a NaN value cannot be compared")
-        if number in (math.inf, -math.inf):
-            return math.copysign(_LARGEST, number)
-        return number
-    return value
+    """A value as the engine's JSON will hold it, or `RulesEngineError` when the C core would
+    not hold it exactly. The core reads JSON numbers as int64 or C doubles and compares in
+    doubles; it crashes (segfault) on an exponent without a fraction (`1e+16`, `1e-05`, which
+    is how Python writes such doubles). So: whole numbers within ±2^53 go as JSON integers;
+    other numbers go as doubles only when finite, when the double's shortest text has no
+    exponent (10^-4 ≤ |x| < 10^16, or 0) and, for a Decimal, when it reads back as the same
+    number. Anything else would be compared as some other number: refused, never rounded.
+    The contracts (`engine.contracts.numbers`) keep user input well inside these limits."""
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RulesEngineError("the rules engine cannot hold a string with a lone surrogate") from None
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, int):
+        if abs(value) > MAX_EXACT_INT:
+            raise RulesEngineError(f"the rules engine cannot compare {value} exactly (beyond ±2^53)")
+        return value
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+    if not finite:
+        raise RulesEngineError(f"the rules engine cannot compare {value} (not a finite number)")
+    number = float(value)
+    text = repr(number)
+    if "e" in text or "inf" in text:
+        raise RulesEngineError(f"the rules engine cannot compare {value} exactly (outside 10^-4 .. 10^16)")
+    if isinstance(value, Decimal) and Decimal(text) != value:
+        raise RulesEngineError(f"the rules engine cannot compare {value} exactly (it would read {text})")
+    if abs(number) > MAX_EXACT_INT:
+        raise RulesEngineError(f"the rules engine cannot compare {value} exactly (beyond ±2^53)")
+    return number
 
 
 def _kind(value: Any) -> str:
@@ -235,6 +260,8 @@ class DurableMatcher:
             self._hits.update({fid: set() for fid in ids})
             try:
                 self.host.assert_facts(self.name, facts)
+            except durable_engine_error as exc:  # the C core refused the batch
+                raise RulesEngineError(f"durable_rules refused a batch: {exc}") from exc
             finally:
                 self.host.retract_facts(self.name, facts)
             state = self.host.get_state(self.name, None)
