@@ -23,6 +23,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from emergency.guard import hold_for_emergencies
+from engine.kpi.daily import artifact_table, compute_and_store_kpis
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
 from engine.run.workers import run_chunk, start_pool, worker_count
 from engine.store.db import ready_engine
@@ -171,6 +172,8 @@ def daily_strategy_run(
     create_markdown_artifact(
         key="daily-report", markdown=markdown_report(day.isoformat(), run_id, identities, result, heads)
     )
+    kpis = compute_and_store_kpis(engine, day.isoformat())
+    create_table_artifact(key="daily-kpis", table=artifact_table(kpis), description=f"KPIs of {day} (no personal data)")
     return {
         "flow_run_id": run_id,
         "business_date": day.isoformat(),

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, select
 
-from tests import kpi_portfolio as P
-from tests.record_fixtures import Cli, cli, db_url  # noqa: F401  (fixtures)
+import kpi_portfolio as P
+from record_fixtures import Cli, cli, db_url  # noqa: F401  (fixtures)
 
 KEYS = ["group", "accounts", "contacted", "right_party_contacts", "promises_made", "promises_kept",
         "promises_broken", "collected", "opening_balance", "recovery_rate", "paid"]

@@ -51,3 +51,10 @@ def compute_and_store_kpis(
     if isinstance(target, Session):
         return store_day(target.connection(), business_date, grace_days)
     return store_day(target, business_date, grace_days)
+
+
+def artifact_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored rows for a run artifact: counts and amounts; collector ids masked."""
+    from engine.report.masking import mask_id
+
+    return [{**r, "group": mask_id(r["group"]) if r["dimension"] == "collector" else r["group"]} for r in rows]
