@@ -4,6 +4,7 @@ on SQLite and (with ARREARS_TEST_POSTGRES_URL) PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -144,3 +145,16 @@ def test_cli_bad_input_exits_2(portfolio: Engine, cli: Cli, args: list[str], mes
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_html_report_is_offline_and_shows_the_numbers(portfolio: Engine, cli: Cli, tmp_path) -> None:  # noqa: F811
+    out = tmp_path / "kpi.html"
+    done = cli("kpi", "report", "--from", P.D1, "--to", P.D3, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert not re.findall(r'<script[^>]*\ssrc="http', html)  # no CDN: plotly.js is inlined, once
+    assert html.count("plotly.js v") == 1
+    assert html.count("Plotly.newPlot") == 3 and "1000.25" in html and "0.3889" in html
+    assert not any(f'"{a}"' in html or f">{a}<" in html for a in P.JURISDICTION)  # no account ids
+    bad = cli("kpi", "report", "--from", P.D3, "--to", P.D1, "--out", str(tmp_path / "bad.html"))
+    assert bad.returncode == 2 and not (tmp_path / "bad.html").exists()
