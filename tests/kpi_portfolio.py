@@ -8,7 +8,7 @@ payments arrive: each day's snapshot balance is the balance after the payments o
 | A1   | CN  | 1000.00 10 early/early     | 1000.00 11 early/late | 700.00 12 early/late | 300.00 D2 09:00  |
 | A2   | CN  | 500.00 29 early/early      | 400.00 30 early/early | 400.00 31 early/early | 100.00 D1 12:00, 100.00 D3 |
 | A3   | UK  | 250.00 95 late/late        | 0.00 95 null (paid)   | 0.00 95 null (paid)   | 250.00 D1 15:00  |
-| A4   | CN  | —                          | 2000.00 61 late/late  | 2000.00 62 late/late  | 50.25 D1 (early), 100.00 D4 |
+| A4   | CN  | —                          | 2000.00 61 late/late  | 2000.00 62 late/late  | 50.25 D1, 100.00 D4 |
 | A5   | CN  | 80.00 5 null (out of scope)| 80.00 6 null          | 80.00 7 null          | —                |
 | A6   | CN  | 300.00 40 mid/early        | 300.00 41 mid/early   | 100.00 0 mid/early    | 200.00 D2 14:00  |
 

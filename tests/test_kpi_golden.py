@@ -7,11 +7,10 @@ import json
 import re
 from collections.abc import Iterator
 
-import pytest
-from sqlalchemy import Engine, select
-
 import kpi_portfolio as P
+import pytest
 from record_fixtures import Cli, cli, db_url  # noqa: F401  (fixtures)
+from sqlalchemy import Engine, select
 
 KEYS = ["group", "accounts", "contacted", "right_party_contacts", "promises_made", "promises_kept",
         "promises_broken", "collected", "opening_balance", "recovery_rate", "paid"]
