@@ -9,24 +9,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert
+from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String, Table, delete, insert
 from sqlalchemy.orm import Session
 
-from engine.kpi.queries import DIMENSIONS, kpi_rows
+from engine.kpi.queries import COLUMN, DIMENSIONS, aggregate, per_account
 from engine.kpi.snapshot import snapshot_day
 from engine.store.clock import now_iso
 from engine.store.models import KpiDaily
+
+MEASURES = ("opening_units", "contacted", "rpc", "made", "kept", "broken", "collected", "paid")
+
+
+def _work_table() -> Table:
+    """A temporary table for the day's per-account measures, aggregated seven times."""
+    return Table(
+        "kpi_work",
+        MetaData(),
+        *(Column(COLUMN[d], String(260)) for d in DIMENSIONS),
+        *(Column(m, BigInteger) for m in MEASURES),
+        prefixes=["TEMPORARY"],
+    )
+
+
+def day_rows(conn: Connection, business_date: str, grace_days: int) -> list[dict[str, Any]]:
+    """KPI rows of one date for every dimension: the per-account measures computed once."""
+    work = _work_table()
+    work.create(conn)
+    try:
+        conn.execute(insert(work).from_select(
+            [c.name for c in work.c], per_account(conn, business_date, business_date, grace_days)
+        ))
+        return [
+            {"dimension": dimension, **row}
+            for dimension in ("all", *DIMENSIONS)
+            for row in aggregate(conn, work, None if dimension == "all" else dimension)
+        ]
+    finally:
+        work.drop(conn)
 
 
 def store_day(conn: Connection, business_date: str, grace_days: int = 0) -> list[dict[str, Any]]:
     """Snapshot `business_date` and (re)write its KPI rows; the rows, with their dimension."""
     snapshot_day(conn, business_date)
     now = now_iso()
-    stored: list[dict[str, Any]] = []
-    for dimension in ("all", *DIMENSIONS):
-        by = None if dimension == "all" else dimension
-        for row in kpi_rows(conn, business_date, business_date, by, grace_days):
-            stored.append({"dimension": dimension, **row})
+    stored = day_rows(conn, business_date, grace_days)
     k = KpiDaily.__table__
     conn.execute(delete(k).where(k.c.business_date == business_date))
     if stored:

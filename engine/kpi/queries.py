@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Subquery, and_, case, func, literal, select
+from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, select
 
 from engine.kpi import promises
 from engine.kpi.sql import json_text, money, next_day, rate, units
 from engine.store.models import ContactHistoryRow, KpiAccountDay, OutboxContact, Payment
 
 DIMENSIONS = ("stage", "queue", "collector", "playbook", "group", "jurisdiction")
+COLUMN = {d: "grp" if d == "group" else d for d in DIMENSIONS}  # `--by` name → snapshot column
 FIELDS = (
     "group",
     "accounts",
@@ -40,8 +41,8 @@ FIELDS = (
 )
 
 
-def scope(frm: str, to: str, by: str | None) -> Subquery:
-    """account_id, grp, opening_units, first_date of every account in scope."""
+def scope(frm: str, to: str) -> Subquery:
+    """account_id, the grouping columns, opening_units and first_date of every account in scope."""
     k = KpiAccountDay.__table__
     firsts = (
         select(k.c.account_id, func.min(k.c.business_date).label("first_date"))
@@ -49,11 +50,10 @@ def scope(frm: str, to: str, by: str | None) -> Subquery:
         .group_by(k.c.account_id)
         .subquery("firsts")
     )
-    grp = literal("all") if by is None else k.c["grp" if by == "group" else by]
     return (
         select(
             k.c.account_id,
-            grp.label("grp"),
+            *(k.c[COLUMN[d]] for d in DIMENSIONS),
             k.c.balance_units.label("opening_units"),
             k.c.business_date.label("first_date"),
         )
@@ -100,10 +100,10 @@ def payments_in(frm: str, to_next: str) -> Subquery:
     )
 
 
-def per_account(conn: Connection, frm: str, to: str, by: str | None, grace_days: int) -> Subquery:
-    """One row per account in scope with each measure (0/1 flags, counts, units)."""
+def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[Any]:
+    """One row per account in scope: its grouping columns and each measure (flags, counts, units)."""
     to_next = next_day(to)
-    s = scope(frm, to, by)
+    s = scope(frm, to)
     pay = payments_in(frm, to_next)
     collected = select(pay.c.account_id, func.sum(pay.c.amount_units).label("n")).group_by(pay.c.account_id)
     since_first = (
@@ -128,7 +128,7 @@ def per_account(conn: Connection, frm: str, to: str, by: str | None, grace_days:
     paid_units = func.coalesce(m["since_first"].c.n, 0)
     return (
         select(
-            s.c.grp,
+            *(s.c[COLUMN[d]] for d in DIMENSIONS),
             s.c.opening_units,
             case((m["contacted"].c.account_id.is_(None), 0), else_=1).label("contacted"),
             case((m["rpc"].c.account_id.is_(None), 0), else_=1).label("rpc"),
@@ -139,15 +139,19 @@ def per_account(conn: Connection, frm: str, to: str, by: str | None, grace_days:
             case((and_(s.c.opening_units > 0, paid_units >= s.c.opening_units), 1), else_=0).label("paid"),
         )
         .select_from(joined)
-        .subquery("per_account")
     )
 
 
 def kpi_rows(conn: Connection, frm: str, to: str, by: str | None = None, grace_days: int = 0) -> list[dict[str, Any]]:
     """The contract's KPI rows for [frm, to], one per group, ordered by group (null last)."""
-    a = per_account(conn, frm, to, by, grace_days)
+    return aggregate(conn, per_account(conn, frm, to, grace_days).subquery("per_account"), by)
+
+
+def aggregate(conn: Connection, a: Any, by: str | None) -> list[dict[str, Any]]:
+    """Sum per-account measures (`per_account`'s columns, as a subquery or table) per group."""
+    grp = literal("all") if by is None else a.c[COLUMN[by]]
     stmt = select(
-        a.c.grp,
+        grp.label("grp"),
         func.count(),
         func.sum(a.c.contacted),
         func.sum(a.c.rpc),
@@ -157,8 +161,10 @@ def kpi_rows(conn: Connection, frm: str, to: str, by: str | None = None, grace_d
         func.sum(a.c.collected),
         func.sum(a.c.opening_units),
         func.sum(a.c.paid),
-    ).group_by(a.c.grp)
-    rows = [_row(r) for r in conn.execute(stmt)]
+    )
+    if by is not None:
+        stmt = stmt.group_by(grp)
+    rows = [_row(r) for r in conn.execute(stmt) if r[1]]
     return sorted(rows, key=lambda r: (r["group"] is None, r["group"] or ""))
 
 
