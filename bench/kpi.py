@@ -29,6 +29,8 @@ BATCH = 10_000
 
 def _rows(n: int) -> Iterator[tuple[str, dict[str, Any]]]:
     """(table, row) for every account; every fifth also pays, promises, is contacted, talks."""
+    yield "flow_runs", {"flow_run_id": "bench", "name": DAY, "flow_name": "daily-strategy-run", "business_date": DAY,
+                        "state": "COMPLETED", "started": DAY, "parameters": "{}", "playbooks": "[]"}
     for i in range(n):
         acc = f"B{i:08d}"
         yield "accounts", {"account_id": acc, "debtor_id": "D" + acc, "jurisdiction": ("CN", "US", "UK")[i % 3],

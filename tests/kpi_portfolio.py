@@ -38,6 +38,7 @@ from engine.store.models import (
     AccountRow,
     ContactHistoryRow,
     DecisionRow,
+    FlowRunRow,
     OutboxContact,
     Payment,
     Promise,
@@ -180,10 +181,16 @@ def _outbox(account_id: str, day: str) -> dict[str, object]:
     }
 
 
+def _run(day: str) -> dict[str, object]:
+    return {"flow_run_id": f"run-{day}", "name": day, "flow_name": "daily-strategy-run", "business_date": day,
+            "state": "COMPLETED", "started": f"{day}T01:00:00+00:00", "parameters": "{}", "playbooks": "[]"}
+
+
 def run_day(engine: Engine, day: str) -> list[dict[str, object]]:
     """Set the accounts as of `day`, write that day's decisions, then the daily KPI step."""
     a = AccountRow.__table__
     with engine.begin() as conn:
+        conn.execute(insert(FlowRunRow), [_run(day)])
         for account_id, (balance, dpd, _, _) in DAYS[day].items():
             conn.execute(update(a).where(a.c.account_id == account_id).values(balance=balance, dpd=dpd))
         conn.execute(insert(DecisionRow), [_decision(day, acc, s, q) for acc, (_, _, s, q) in DAYS[day].items()])

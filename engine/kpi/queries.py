@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, select
 
 from engine.kpi import promises
-from engine.kpi.sql import json_text, money, next_day, rate, units
+from engine.kpi.sql import document, json_text, money, next_day, rate, units
 from engine.store.models import ContactHistoryRow, KpiAccountDay, OutboxContact, Payment
 
 DIMENSIONS = ("stage", "queue", "collector", "playbook", "group", "jurisdiction")
@@ -76,13 +76,14 @@ def dispatched_contacts(frm: str, to: str) -> Subquery:
 def right_party(dialect: str, frm: str, to_next: str) -> Subquery:
     """Accounts with a conversation with the debtor (party defaults to debtor) in the range."""
     h = ContactHistoryRow.__table__
-    party = func.coalesce(json_text(dialect, h.c.body, "party"), "debtor")
+    body = document(dialect, h.c.body)
+    party = func.coalesce(json_text(dialect, body, "party"), "debtor")
     return (
         select(h.c.account_id)
         .where(
             h.c.at >= frm,
             h.c.at < to_next,
-            json_text(dialect, h.c.body, "outcome") == "conversation",
+            json_text(dialect, body, "outcome") == "conversation",
             party == "debtor",
         )
         .distinct()

@@ -10,14 +10,19 @@ Per (date, account) the *first* decision row of the date counts (a rerun of the 
 re-decides every account; its rows do not replace the first snapshot). An account's
 `collector` is the decision's `assignment.collector` (null until worklists set it) and its
 `group` the decision's `group` (champion/challenger; null outside experiments).
+
+Decisions are found through the date's runs (`flow_runs.business_date`, then the indexed
+`decisions.flow_run_id`), so the step reads one day of decisions, not the whole history;
+every daily run records itself in `flow_runs` before it decides. Each decision document is
+parsed once (a column of the ranked subquery), not once per extracted field.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, and_, exists, func, insert, literal, select
 
-from engine.kpi.sql import json_text, units
-from engine.store.models import AccountRow, DecisionRow, KpiAccountDay
+from engine.kpi.sql import document, json_text, units
+from engine.store.models import AccountRow, DecisionRow, FlowRunRow, KpiAccountDay
 
 COLUMNS = (
     "business_date",
@@ -36,21 +41,27 @@ COLUMNS = (
 
 def snapshot_day(conn: Connection, business_date: str) -> int:
     """Snapshot every account decided on `business_date` not snapshotted yet; rows added."""
-    d, a, k = DecisionRow.__table__, AccountRow.__table__, KpiAccountDay.__table__
+    d, a, k, r = DecisionRow.__table__, AccountRow.__table__, KpiAccountDay.__table__, FlowRunRow.__table__
     dialect = conn.dialect.name
-    first = (
-        select(d.c.account_id, func.min(d.c.id).label("id"))
-        .where(d.c.business_date == business_date)
-        .group_by(d.c.account_id)
-        .subquery("first")
+    runs = select(r.c.flow_run_id).where(r.c.business_date == business_date)
+    ranked = (
+        select(
+            d.c.id,
+            d.c.account_id,
+            d.c.stage,
+            document(dialect, d.c.decision).label("doc"),
+            func.row_number().over(partition_by=d.c.account_id, order_by=d.c.id).label("nth"),
+        )
+        .where(d.c.flow_run_id.in_(runs), d.c.business_date == business_date)
+        .subquery("ranked")
     )
-    doc = d.c.decision
+    doc = ranked.c.doc
     rows = (
         select(
             literal(business_date),
-            d.c.account_id,
-            d.c.id,
-            d.c.stage,
+            ranked.c.account_id,
+            ranked.c.id,
+            ranked.c.stage,
             json_text(dialect, doc, "assignment", "queue"),
             json_text(dialect, doc, "assignment", "collector"),
             json_text(dialect, doc, "playbook", "name") + " " + json_text(dialect, doc, "playbook", "version"),
@@ -59,9 +70,10 @@ def snapshot_day(conn: Connection, business_date: str) -> int:
             units(a.c.balance),
             a.c.dpd,
         )
-        .select_from(first.join(d, d.c.id == first.c.id).join(a, a.c.account_id == d.c.account_id))
+        .select_from(ranked.join(a, a.c.account_id == ranked.c.account_id))
         .where(
-            ~exists().where(and_(k.c.business_date == business_date, k.c.account_id == d.c.account_id))
+            ranked.c.nth == 1,
+            ~exists().where(and_(k.c.business_date == business_date, k.c.account_id == ranked.c.account_id)),
         )
     )
     result = conn.execute(insert(k).from_select(list(COLUMNS), rows))

@@ -25,11 +25,16 @@ def units(column: Any) -> ColumnElement[int]:
     return cast(func.round(cast(column, Float) * SCALE), BigInteger)
 
 
-def json_text(dialect: str, column: Any, *path: str) -> ColumnElement[str]:
-    """The text at `path` inside a JSON document stored as text (NULL when absent)."""
+def document(dialect: str, column: Any) -> ColumnElement[Any]:
+    """A JSON document stored as text, parsed once (PostgreSQL: jsonb) for `json_text`."""
+    return cast(column, JSONB) if dialect == "postgresql" else column
+
+
+def json_text(dialect: str, doc: Any, *path: str) -> ColumnElement[str]:
+    """The text at `path` inside `doc` (a `document(...)`); NULL when absent."""
     if dialect == "postgresql":
-        return func.jsonb_extract_path_text(cast(column, JSONB), *path)
-    return func.json_extract(column, "$." + ".".join(path))
+        return func.jsonb_extract_path_text(doc, *path)
+    return func.json_extract(doc, "$." + ".".join(path))
 
 
 def plus_days(dialect: str, column: Any, days: int) -> ColumnElement[str]:
