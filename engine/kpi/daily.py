@@ -39,6 +39,7 @@ def day_rows(conn: Connection, business_date: str, grace_days: int) -> list[dict
         conn.execute(insert(work).from_select(
             [c.name for c in work.c], per_account(conn, business_date, business_date, grace_days)
         ))
+        _analyze(conn, "kpi_work")
         return [
             {"dimension": dimension, **row}
             for dimension in ("all", *DIMENSIONS)
@@ -48,9 +49,20 @@ def day_rows(conn: Connection, business_date: str, grace_days: int) -> list[dict
         work.drop(conn)
 
 
+def _analyze(conn: Connection, table: str) -> None:
+    """PostgreSQL: fresh statistics for a table just filled in this transaction.
+
+    Without them the planner takes the million rows just written for none and picks nested
+    loops; autovacuum never sees a temporary table at all.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {table}")
+
+
 def store_day(conn: Connection, business_date: str, grace_days: int = 0) -> list[dict[str, Any]]:
     """Snapshot `business_date` and (re)write its KPI rows; the rows, with their dimension."""
     snapshot_day(conn, business_date)
+    _analyze(conn, "kpi_account_days")
     now = now_iso()
     stored = day_rows(conn, business_date, grace_days)
     k = KpiDaily.__table__
