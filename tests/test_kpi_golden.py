@@ -154,6 +154,7 @@ def test_html_report_is_offline_and_shows_the_numbers(portfolio: Engine, cli: Cl
     assert not re.findall(r'<script[^>]*\ssrc="http', html)  # no CDN: plotly.js is inlined, once
     assert html.count("plotly.js v") == 1
     assert html.count("Plotly.newPlot") == 3 and "1000.25" in html and "0.3889" in html
+    assert "700.00" not in html and "1800.00" not in html  # queue "early": 3 accounts, amounts left out
     assert not any(f'"{a}"' in html or f">{a}<" in html for a in P.JURISDICTION)  # no account ids
     bad = cli("kpi", "report", "--from", P.D3, "--to", P.D1, "--out", str(tmp_path / "bad.html"))
     assert bad.returncode == 2 and not (tmp_path / "bad.html").exists()

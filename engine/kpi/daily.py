@@ -92,7 +92,16 @@ def compute_and_store_kpis(
 
 
 def artifact_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The stored rows for a run artifact: counts and amounts; collector ids masked."""
+    """The stored rows for a run artifact: counts and rates only, collector ids masked.
+
+    Amounts stay out: a group of one account would show that account's balance.
+    """
     from engine.report.masking import mask_id
 
-    return [{**r, "group": mask_id(r["group"]) if r["dimension"] == "collector" else r["group"]} for r in rows]
+    return [
+        {
+            **{k: v for k, v in r.items() if k not in ("collected", "opening_balance")},
+            "group": mask_id(r["group"]) if r["dimension"] == "collector" else r["group"],
+        }
+        for r in rows
+    ]

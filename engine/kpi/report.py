@@ -3,8 +3,9 @@
 Charts are plotly figures embedded in the page, with plotly.js inlined once (no CDN, so
 the file opens on a machine without network). Rendered through the shared sandboxed Jinja
 environment (`engine.report.templating`). Only aggregates reach the page: counts, amounts,
-rates, queue names, buckets — no account, debtor or collector ids (collector groups are
-masked like every report's ids). Target burn-down comes with targets (issue #10 item 4).
+rates, queue names, buckets — no account, debtor or collector ids; amounts of a group of
+fewer than five accounts are left out (they would tell one debtor's balance). The target
+burn-down comes with targets (issue #10 item 4).
 """
 
 from __future__ import annotations
@@ -64,12 +65,21 @@ def kept_by_queue(rows: list[dict[str, Any]]) -> go.Figure:
     return fig
 
 
+MIN_GROUP = 5  # a smaller group's amounts would tell one debtor's balance and payments
+
+
+def _masked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**r, "collected": None, "opening_balance": None} if r["accounts"] < MIN_GROUP else r for r in rows
+    ]
+
+
 def build_report(conn: Connection, frm: str, to: str, grace_days: int = 0) -> str:
     """The whole HTML page for [frm, to]."""
     from engine.report.templating import render_report
 
-    total = kpi_rows(conn, frm, to, None, grace_days)
-    by_queue = kpi_rows(conn, frm, to, "queue", grace_days)
+    total = _masked(kpi_rows(conn, frm, to, None, grace_days))
+    by_queue = _masked(kpi_rows(conn, frm, to, "queue", grace_days))
     cells = roll_rates(conn, frm, to)
     figures = [recovery_curve(conn, frm, to, grace_days), roll_matrix(cells), kept_by_queue(by_queue)]
     charts = [
