@@ -30,6 +30,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
+from engine.kpi.daily import artifact_table, compute_and_store_kpis
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
 from engine.run.relay import pending_count
 from engine.run.workers import run_chunk, start_pool, worker_count
@@ -233,6 +234,12 @@ def _publish(day: str, run_id: str, identities: list[dict[str, str]], result: di
     create_markdown_artifact(key="daily-report", markdown=markdown_report(day, run_id, identities, result, heads))
 
 
+def _kpis(engine: Any, day: str) -> None:
+    """The day's KPIs from the record (set-based SQL), stored per date and shown as a table."""
+    kpis = compute_and_store_kpis(engine, day)
+    create_table_artifact(key="daily-kpis", table=artifact_table(kpis), description=f"KPIs of {day} (no personal data)")
+
+
 @flow(name=FLOW_NAME, persist_result=False, log_prints=False)
 def daily_strategy_run(
     as_of: str | None = None,
@@ -267,6 +274,7 @@ def daily_strategy_run(
         result = {**summary.as_dict(), "pending": relay["pending"], "crashed_runs": crashed}
         heads = finish_run(engine, run_id, state, result)
     _publish(day, run_id, identities, result, heads)
+    _kpis(engine, day)
     if relay["pending"]:  # a failed flow run that says why, without an exception's traceback
         return Failed(
             message=f"{relay['pending']} contacts of {day} are recorded but not yet dispatched "

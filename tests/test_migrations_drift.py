@@ -32,7 +32,11 @@ def _maps_a_table(tree: ast.Module) -> bool:
         if any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in targets):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Table":
-            return True
+            # SQLAlchemy's Table(name, Base.metadata, ...): not a rich.table.Table(title=...), nor
+            # a temporary work table on a fresh MetaData() of its own
+            shared = len(node.args) >= 2 and not isinstance(node.args[1], ast.Call)
+            if shared and "metadata" in ast.unparse(node.args[1]).lower():
+                return True
     return False
 
 

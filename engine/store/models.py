@@ -153,6 +153,53 @@ class ChainHead(Base):
     head_hash: Mapped[str] = mapped_column(String(64))
 
 
+
+class KpiAccountDay(Base):
+    """One account as the daily run saw it on a business date: what the KPIs group and sum by.
+
+    Decisions do not carry the balance or dpd they were made from (only a digest of the facts),
+    so the KPI step snapshots them from `accounts` right after the day's decisions are written:
+    the balance at the decision (`opening_balance`) and the dpd for roll rates. Amounts are
+    integers in 1/10,000 of the currency unit, so sums are exact on SQLite as on PostgreSQL.
+    """
+
+    __tablename__ = "kpi_account_days"
+    __table_args__ = (UniqueConstraint("business_date", "account_id", name="uq_kpi_account_days_key"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    business_date: Mapped[str] = mapped_column(String(10))
+    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    decision_id: Mapped[int] = mapped_column(BigInteger)
+    stage: Mapped[str | None] = mapped_column(String(64))
+    queue: Mapped[str | None] = mapped_column(String(128))
+    collector: Mapped[str | None] = mapped_column(String(128))
+    playbook: Mapped[str | None] = mapped_column(String(260))
+    grp: Mapped[str | None] = mapped_column(String(64))
+    jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    balance_units: Mapped[int] = mapped_column(BigInteger)
+    dpd: Mapped[int] = mapped_column(Integer)
+
+
+class KpiDaily(Base):
+    """The contract's KPI row per dimension and group for one business date (from = to = date)."""
+
+    __tablename__ = "kpi_daily"
+    __table_args__ = (Index("ix_kpi_daily_date_dimension", "business_date", "dimension"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    business_date: Mapped[str] = mapped_column(String(10))
+    dimension: Mapped[str] = mapped_column(String(16))
+    grp: Mapped[str | None] = mapped_column(String(260))
+    accounts: Mapped[int] = mapped_column(Integer)
+    contacted: Mapped[int] = mapped_column(Integer)
+    right_party_contacts: Mapped[int] = mapped_column(Integer)
+    promises_made: Mapped[int] = mapped_column(Integer)
+    promises_kept: Mapped[int] = mapped_column(Integer)
+    promises_broken: Mapped[int] = mapped_column(Integer)
+    collected: Mapped[str] = mapped_column(String(40))
+    opening_balance: Mapped[str] = mapped_column(String(40))
+    recovery_rate: Mapped[str | None] = mapped_column(String(16))
+    paid: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[str] = mapped_column(String(40))
+
 # -- evidence (hash-chained, append-only) ------------------------------------------------
 class PlaybookVersion(Chained, Base):
     """An immutable playbook version: YAML bytes, templates, identity, author."""

@@ -1,0 +1,85 @@
+"""The promise life cycle of the contract, evaluated from payments in SQL.
+
+A promise is `kept` once payments made at or after its `made_at` add up to its amount by
+`due` + grace days (its *keeping day* is the date of the payment that reaches the amount);
+`broken` on the day after `due` + grace if not kept. The promise's stored `state` is not
+read: the importer that will maintain it comes later, and payments are the evidence.
+
+Grace days come from the playbook; until promises are imported per playbook, the KPI step
+takes them as one parameter (default 0) for the whole portfolio.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Subquery, and_, func, select
+
+from engine.kpi.sql import plus_days, shift, units
+from engine.store.models import Payment, Promise
+
+
+def keeping_days(conn: Connection, grace_days: int) -> Subquery:
+    """(promise id, account_id, keeping day) of every kept promise."""
+    p, y = Promise.__table__, Payment.__table__
+    deadline = plus_days(conn.dialect.name, p.c.due_date, grace_days + 1)
+    running = (
+        select(
+            p.c.id.label("promise_id"),
+            p.c.account_id,
+            units(p.c.amount).label("amount_units"),
+            y.c.paid_at,
+            func.sum(units(y.c.amount))
+            .over(partition_by=p.c.id, order_by=(y.c.paid_at, y.c.id))
+            .label("paid_units"),
+        )
+        .select_from(p.join(y, and_(y.c.account_id == p.c.account_id, y.c.paid_at >= p.c.made_at)))
+        .where(y.c.paid_at < deadline)
+        .subquery("running")
+    )
+    return (
+        select(
+            running.c.promise_id,
+            running.c.account_id,
+            func.substr(func.min(running.c.paid_at), 1, 10).label("kept_on"),
+        )
+        .where(running.c.paid_units >= running.c.amount_units)
+        .group_by(running.c.promise_id, running.c.account_id)
+        .subquery("keeping")
+    )
+
+
+def kept_in(conn: Connection, frm: str, to: str, grace_days: int) -> Subquery:
+    """account_id → promises kept with a keeping day in [frm, to]."""
+    keeping = keeping_days(conn, grace_days)
+    return (
+        select(keeping.c.account_id, func.count().label("n"))
+        .where(keeping.c.kept_on.between(frm, to))
+        .group_by(keeping.c.account_id)
+        .subquery("kept")
+    )
+
+
+def broken_in(conn: Connection, frm: str, to: str, grace_days: int) -> Subquery:
+    """account_id → promises broken in [frm, to]: due + grace + 1 in range, never kept."""
+    p = Promise.__table__
+    keeping = keeping_days(conn, grace_days)
+    return (
+        select(p.c.account_id, func.count().label("n"))
+        .select_from(p.outerjoin(keeping, keeping.c.promise_id == p.c.id))
+        .where(
+            keeping.c.promise_id.is_(None),
+            p.c.due_date.between(shift(frm, -grace_days - 1), shift(to, -grace_days - 1)),
+        )
+        .group_by(p.c.account_id)
+        .subquery("broken")
+    )
+
+
+def made_in(frm: str, to_next: str) -> Subquery:
+    """account_id → promises made in [frm, to]."""
+    p = Promise.__table__
+    return (
+        select(p.c.account_id, func.count().label("n"))
+        .where(p.c.made_at >= frm, p.c.made_at < to_next)
+        .group_by(p.c.account_id)
+        .subquery("made")
+    )

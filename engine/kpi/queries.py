@@ -1,0 +1,196 @@
+"""The contract's KPI rows over business dates [from, to], one per group (`arrears kpi`).
+
+One statement: the accounts in scope (an in-scope decision in the range, grouped by their
+first one) left-joined to one aggregate per measure, each a GROUP BY account_id subquery,
+then summed per group. Definitions (contract, "KPIs and targets"), and the choices made
+where the contract leaves room:
+
+- dates of timestamps (`at`, `made_at`, `paid_at`) are their UTC dates, as stored;
+- `contacted` counts outbox rows of the range (`dispatched_contacts` — the one place to switch
+  to dispatched_at once the relay's `outbox_dispatch` table is merged);
+- `paid`: the account's payments dated from its first decision in the range to `to` add up
+  to its opening balance (the daily run decides before a day's payments arrive);
+- `recovery_rate` is null when the opening balance is 0; the group of the whole portfolio
+  (no `--by`) is `"all"`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, select
+
+from engine.kpi import promises
+from engine.kpi.sql import document, json_text, money, next_day, rate, units
+from engine.store.models import ContactHistoryRow, KpiAccountDay, OutboxDispatch, Payment
+
+DIMENSIONS = ("stage", "queue", "collector", "playbook", "group", "jurisdiction")
+COLUMN = {d: "grp" if d == "group" else d for d in DIMENSIONS}  # `--by` name → snapshot column
+FIELDS = (
+    "group",
+    "accounts",
+    "contacted",
+    "right_party_contacts",
+    "promises_made",
+    "promises_kept",
+    "promises_broken",
+    "collected",
+    "opening_balance",
+    "recovery_rate",
+    "paid",
+)
+
+
+def scope(frm: str, to: str) -> Subquery:
+    """account_id, the grouping columns, opening_units and first_date of every account in scope."""
+    k = KpiAccountDay.__table__
+    firsts = (
+        select(k.c.account_id, func.min(k.c.business_date).label("first_date"))
+        .where(k.c.business_date.between(frm, to), k.c.stage.is_not(None))
+        .group_by(k.c.account_id)
+        .subquery("firsts")
+    )
+    return (
+        select(
+            k.c.account_id,
+            *(k.c[COLUMN[d]] for d in DIMENSIONS),
+            k.c.balance_units.label("opening_units"),
+            k.c.business_date.label("first_date"),
+        )
+        .select_from(
+            firsts.join(k, and_(k.c.account_id == firsts.c.account_id, k.c.business_date == firsts.c.first_date))
+        )
+        .subquery("scope")
+    )
+
+
+def dispatched_contacts(frm: str, to: str) -> Subquery:
+    """Accounts with a contact of a date in [frm, to] that the relay has dispatched: a contact
+    recorded in the outbox but still waiting (the dispatcher failed) has not reached anyone."""
+    o = OutboxDispatch.__table__
+    return (
+        select(o.c.account_id)
+        .where(o.c.business_date.between(frm, to), o.c.dispatched_at.is_not(None))
+        .distinct()
+        .subquery("contacted")
+    )
+
+
+def right_party(dialect: str, frm: str, to_next: str) -> Subquery:
+    """Accounts with a conversation with the debtor (party defaults to debtor) in the range."""
+    h = ContactHistoryRow.__table__
+    body = document(dialect, h.c.body)
+    party = func.coalesce(json_text(dialect, body, "party"), "debtor")
+    return (
+        select(h.c.account_id)
+        .where(
+            h.c.at >= frm,
+            h.c.at < to_next,
+            json_text(dialect, body, "outcome") == "conversation",
+            party == "debtor",
+        )
+        .distinct()
+        .subquery("rpc")
+    )
+
+
+def payments_in(frm: str, to_next: str) -> Subquery:
+    """account_id → payment units dated in the range, and their dates (for `paid`)."""
+    y = Payment.__table__
+    return (
+        select(y.c.account_id, y.c.paid_at, units(y.c.amount).label("amount_units"))
+        .where(y.c.paid_at >= frm, y.c.paid_at < to_next)
+        .subquery("paid_in_range")
+    )
+
+
+def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[Any]:
+    """One row per account in scope: its grouping columns and each measure (flags, counts, units)."""
+    to_next = next_day(to)
+    s = scope(frm, to)
+    pay = payments_in(frm, to_next)
+    collected = select(pay.c.account_id, func.sum(pay.c.amount_units).label("n")).group_by(pay.c.account_id)
+    since_first = (
+        select(pay.c.account_id, func.sum(pay.c.amount_units).label("n"))
+        .select_from(pay.join(s, s.c.account_id == pay.c.account_id))
+        .where(pay.c.paid_at >= s.c.first_date)
+        .group_by(pay.c.account_id)
+    )
+    measures: dict[str, Subquery] = {
+        "contacted": dispatched_contacts(frm, to),
+        "rpc": right_party(conn.dialect.name, frm, to_next),
+        "made": promises.made_in(frm, to_next),
+        "kept": promises.kept_in(conn, frm, to, grace_days),
+        "broken": promises.broken_in(conn, frm, to, grace_days),
+        "collected": collected.subquery("collected"),
+        "since_first": since_first.subquery("since_first"),
+    }
+    joined: Any = s
+    for sub in measures.values():
+        joined = joined.outerjoin(sub, sub.c.account_id == s.c.account_id)
+    m = measures
+    paid_units = func.coalesce(m["since_first"].c.n, 0)
+    return (
+        select(
+            *(s.c[COLUMN[d]] for d in DIMENSIONS),
+            s.c.opening_units,
+            case((m["contacted"].c.account_id.is_(None), 0), else_=1).label("contacted"),
+            case((m["rpc"].c.account_id.is_(None), 0), else_=1).label("rpc"),
+            func.coalesce(m["made"].c.n, 0).label("made"),
+            func.coalesce(m["kept"].c.n, 0).label("kept"),
+            func.coalesce(m["broken"].c.n, 0).label("broken"),
+            func.coalesce(m["collected"].c.n, 0).label("collected"),
+            case((and_(s.c.opening_units > 0, paid_units >= s.c.opening_units), 1), else_=0).label("paid"),
+        )
+        .select_from(joined)
+    )
+
+
+def kpi_rows(conn: Connection, frm: str, to: str, by: str | None = None, grace_days: int = 0) -> list[dict[str, Any]]:
+    """The contract's KPI rows for [frm, to], one per group, ordered by group (null last)."""
+    return aggregate(conn, per_account(conn, frm, to, grace_days).subquery("per_account"), by)
+
+
+def aggregate(conn: Connection, a: Any, by: str | None) -> list[dict[str, Any]]:
+    """Sum per-account measures (`per_account`'s columns, as a subquery or table) per group."""
+    grp = literal("all") if by is None else a.c[COLUMN[by]]
+    stmt = select(
+        grp.label("grp"),
+        func.count(),
+        func.sum(a.c.contacted),
+        func.sum(a.c.rpc),
+        func.sum(a.c.made),
+        func.sum(a.c.kept),
+        func.sum(a.c.broken),
+        func.sum(a.c.collected),
+        func.sum(a.c.opening_units),
+        func.sum(a.c.paid),
+    )
+    if by is not None:
+        stmt = stmt.group_by(grp)
+    rows = [_row(r) for r in conn.execute(stmt) if r[1]]
+    return sorted(rows, key=lambda r: (r["group"] is None, r["group"] or ""))
+
+
+def _row(r: Any) -> dict[str, Any]:
+    grp, accounts, contacted, rpc, made, kept, broken, collected, opening, paid = r
+    collected, opening = int(collected or 0), int(opening or 0)
+    return dict(
+        zip(
+            FIELDS,
+            (
+                grp,
+                int(accounts),
+                int(contacted or 0),
+                int(rpc or 0),
+                int(made or 0),
+                int(kept or 0),
+                int(broken or 0),
+                money(collected),
+                money(opening),
+                rate(collected, opening),
+                int(paid or 0),
+            ),
+            strict=True,
+        )
+    )
