@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "flows.commands.audit",
     "flows.commands.serve",
     "flows.commands.emergency",
+    "flows.commands.targets",
 )
 
 
