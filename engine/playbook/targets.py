@@ -41,6 +41,11 @@ def _no_float_rounding(value: Any) -> Any:
     return value
 
 
+def _label(value: Any) -> Any:
+    """`version: 3` and `version: "3"` are the same label."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 Amount = Annotated[
     Decimal,
     BeforeValidator(_no_float_rounding),
@@ -65,7 +70,7 @@ class Targets(_Model):
     """A month's collected-amount targets per queue (language version 1)."""
 
     kind: Literal["targets"] = Field(description="marks the file as targets for `arrears validate`")
-    version: int | str = Field(description="the targets owner's version label")
+    version: Annotated[str, BeforeValidator(_label)] = Field(min_length=1, description="the owner's version label")
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)
     month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
     currency: Currency | None = Field(default=None, description="for every target that names none")
