@@ -126,3 +126,19 @@ def test_daily_targets_on_track_are_the_even_share() -> None:
     # on track at the start of Wed 10th (7 days × 1000 in): 11000 over 11 days
     row = status(_targets(), date(2027, 2, 10), {("q", "CNY"): Decimal("7000")})[0]
     assert row["daily_target"] == "1000.00" and row["target_to_date"] == "8000.00"
+
+
+def test_committed_targets_schema_is_fresh_and_shipped_targets_satisfy_it() -> None:
+    import yaml
+
+    from engine.playbook.schema import render
+
+    committed = ROOT / "docs" / "targets.schema.json"
+    assert committed.read_text(encoding="utf-8") == render("targets"), "stale: run `make schema`"
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json.loads(committed.read_text(encoding="utf-8")))
+    for path in SHIPPED:
+        document = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+        assert not list(validator.iter_errors(document))
+        document["targets"][0]["colected"] = document["targets"][0].pop("collected")
+        assert any("colected" in e.message for e in validator.iter_errors(document))

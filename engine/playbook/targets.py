@@ -22,7 +22,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
 from engine.contracts import digest
 from engine.contracts.errors import InputError, Problem
@@ -49,7 +49,16 @@ def _label(value: Any) -> Any:
 Amount = Annotated[
     Decimal,
     BeforeValidator(_no_float_rounding),
-    Field(gt=0, lt=MAX_AMOUNT, decimal_places=2, description="collected amount, > 0, at most 2 decimal places"),
+    Field(gt=0, lt=MAX_AMOUNT, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**13},
+                {"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$"},
+            ],
+            "description": "collected amount, > 0 and < 10^13, at most 2 decimal places; a quoted string is exact",
+        }
+    ),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")]
 
