@@ -111,8 +111,15 @@ def test_impossible_dates_in_a_playbook_are_refused_not_a_traceback(arrears_cmd:
 
 
 def _targets(**changes: object) -> Targets:
-    base = {"kind": "targets", "version": 1, "name": "t", "month": "2027-02", "currency": "CNY",
-            "holidays": [date(2027, 2, 12), date(2027, 2, 15)], "targets": [{"queue": "q", "collected": "18000"}]}  # fmt: skip
+    base = {
+        "kind": "targets",
+        "version": 1,
+        "name": "t",
+        "month": "2027-02",
+        "currency": "CNY",
+        "holidays": [date(2027, 2, 12), date(2027, 2, 15)],
+        "targets": [{"queue": "q", "collected": "18000"}],
+    }
     return Targets.model_validate({**base, **changes})
 
 
