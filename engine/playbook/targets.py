@@ -63,6 +63,14 @@ Amount = Annotated[
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")]
 
 
+class _Located(ValueError):
+    """A model fault at a path below the model's root (reported there, not at the root)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -91,18 +99,18 @@ class Targets(_Model):
         first, last = self.bounds
         for i, day in enumerate(self.holidays):
             if not first <= day <= last:
-                raise _at(("holidays", i), f"{day} is not in month {self.month}")
+                raise _Located(("holidays", i), f"{day} is not in month {self.month}")
             if day in self.holidays[:i]:
-                raise _at(("holidays", i), f"{day} is listed twice")
+                raise _Located(("holidays", i), f"{day} is listed twice")
         seen: set[str] = set()
         for i, t in enumerate(self.targets):
             if t.queue in seen:
-                raise _at(("targets", i, "queue"), f"queue {t.queue!r} has two targets")
+                raise _Located(("targets", i, "queue"), f"queue {t.queue!r} has two targets")
             seen.add(t.queue)
             if (t.currency or self.currency) is None:
-                raise _at(("targets", i, "currency"), "no currency: give one here or for the whole file")
+                raise _Located(("targets", i, "currency"), "no currency: give one here or for the whole file")
         if not self.working_days():
-            raise _at(("holidays",), f"month {self.month} has no working day left")
+            raise _Located(("holidays",), f"month {self.month} has no working day left")
         return self
 
     @property
@@ -118,18 +126,6 @@ class Targets(_Model):
 
     def currency_of(self, target: Target) -> str:
         return target.currency or self.currency or ""
-
-
-class _Located(ValueError):
-    """A model fault at a path below the model's root (reported there, not at the root)."""
-
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.path = path
-
-
-def _at(path: tuple[str | int, ...], message: str) -> _Located:
-    return _Located(path, message)
 
 
 @dataclass(frozen=True)
@@ -150,7 +146,8 @@ def declares_targets(path: str | Path) -> bool:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False  # the playbook loader reports it properly
-    return any(line.split("#")[0].strip() == "kind: targets" for line in text.splitlines() if not line[:1].isspace())
+    top = (line.split("#")[0].replace(" ", "") for line in text.splitlines() if not line[:1].isspace())
+    return any(line in ("kind:targets", 'kind:"targets"', "kind:'targets'") for line in top)
 
 
 def load_targets(path: str | Path) -> LoadedTargets:
