@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "flows.commands.serve",
     "flows.commands.emergency",
     "flows.commands.kpi",
+    "flows.commands.targets",
 )
 
 

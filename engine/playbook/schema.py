@@ -1,16 +1,20 @@
-"""The playbook language's JSON Schema, generated from the pydantic models.
+"""The playbook language's JSON Schema (and the targets files'), generated from the pydantic models.
 
-`python -m engine.playbook.schema > docs/playbook.schema.json` regenerates the committed copy; a test
-fails when the committed copy is stale, so editors and CI always see the real language.
+`python -m engine.playbook.schema > docs/playbook.schema.json` and
+`python -m engine.playbook.schema targets > docs/targets.schema.json` (`make schema`) regenerate
+the committed copies; a test fails when one is stale, so editors and CI always see the real language.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 
 from engine.playbook.model import Playbook
+from engine.playbook.targets import Targets
 
 SCHEMA_ID = "https://arrears.dev/schema/playbook-v1.json"
+TARGETS_SCHEMA_ID = "https://arrears.dev/schema/targets-v1.json"
 
 
 def playbook_schema() -> dict:
@@ -20,9 +24,17 @@ def playbook_schema() -> dict:
     return schema
 
 
-def render() -> str:
-    return json.dumps(playbook_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+def targets_schema() -> dict:
+    schema = Targets.model_json_schema(mode="validation")
+    schema["$id"] = TARGETS_SCHEMA_ID
+    schema["title"] = "Arrears monthly targets (kind: targets), version 1"
+    return schema
+
+
+def render(kind: str = "playbook") -> str:
+    schema = targets_schema() if kind == "targets" else playbook_schema()
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 if __name__ == "__main__":
-    print(render(), end="")
+    print(render(sys.argv[1] if len(sys.argv) > 1 else "playbook"), end="")

@@ -108,7 +108,12 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. `2026-02-30`: a timestamp-shaped scalar that is no date
+            m = _mark(node)
+            self.problems.append(Problem(self.doc.file, m.line, m.col, f"{node.value!r} is not a valid value: {exc}"))
+            return None
 
 
 def load_yaml(text: str, file: str) -> YamlDocument:

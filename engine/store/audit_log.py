@@ -1,7 +1,8 @@
 """The append-only audit log: one chained line per state-changing act, with a stable code.
 
 Event codes are part of the auditors' interface (never renamed): `PLAYBOOK_ACTIVATED`,
-`PLAYBOOK_APPROVED`, `RUN_STARTED`, `RUN_FINISHED`, `ACCOUNTS_IMPORTED`, `HISTORY_IMPORTED`.
+`PLAYBOOK_APPROVED`, `TARGETS_ACTIVATED`, `TARGETS_APPROVED`, `RUN_STARTED`, `RUN_FINISHED`,
+`ACCOUNTS_IMPORTED`, `HISTORY_IMPORTED`.
 """
 
 from __future__ import annotations

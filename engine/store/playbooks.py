@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from engine.contracts.errors import InputError
 from engine.playbook.loader import LoadedPlaybook, load_playbook
+from engine.playbook.targets import declares_targets
+from engine.store import targets
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import now_iso
@@ -59,7 +61,8 @@ def in_force(conn: Connection) -> dict[str, Any]:
     approvals = _orm(conn).scalars(select(PlaybookApproval).order_by(PlaybookApproval.chain_seq)).all()
     latest: dict[str, str] = {}
     for a in approvals:
-        latest[a.name] = a.sha256
+        if not a.name.startswith(f"{targets.KIND}:"):  # targets are in force per month (engine.store.targets)
+            latest[a.name] = a.sha256
     rows = _orm(conn).scalars(select(PlaybookVersion).where(PlaybookVersion.sha256.in_(latest.values())))
     return {r.name: r for r in rows}
 
@@ -78,7 +81,9 @@ def _check_overlap(conn: Connection, name: str, applies_to: dict[str, Any], opti
 
 
 def activate(engine: Engine, path: str | Path, author: str) -> tuple[dict[str, Any], bool]:
-    """Store a validated playbook as a pending version; (identity, newly stored)."""
+    """Store a validated playbook (or `kind: targets` file) as a pending version; (identity, newly stored)."""
+    if declares_targets(path):
+        return targets.activate(engine, path, author)
     loaded = load_playbook(path)
     pb = loaded.playbook
     applies_to = pb.applies_to.model_dump(mode="json")
@@ -135,17 +140,23 @@ def approve(engine: Engine, ref: str, approver: str) -> dict[str, Any]:
                 f"maker-checker: {approver} activated {version.name} {version.version} ({version.sha256[:12]}) "
                 "and cannot also approve it; another person must approve",
             )
-        current = in_force(conn).get(version.name)
+        kind = "targets" if targets.is_targets(version) else "playbook"
+        if kind == "targets":
+            month = json.loads(version.applies_to)["month"]
+            name, current = targets.approval_name(month), targets.in_force(conn).get(month)
+        else:
+            name, current = version.name, in_force(conn).get(version.name)
         if current is not None and current.sha256 == version.sha256:
             return {**version_dict(version), "state": "approved", "changed": False}
-        _check_overlap(conn, version.name, json.loads(version.applies_to), "--by")
+        if kind == "playbook":
+            _check_overlap(conn, version.name, json.loads(version.applies_to), "--by")
         writer = ChainWriter(conn, ["playbook_approvals", "audit_log"])
         writer.append(
             "playbook_approvals",
             [
                 {
                     "sha256": version.sha256,
-                    "name": version.name,
+                    "name": name,
                     "approver": approver,
                     "approved_at": now_iso(),
                     "supersedes": current.sha256 if current is not None else None,
@@ -155,7 +166,7 @@ def approve(engine: Engine, ref: str, approver: str) -> dict[str, Any]:
         log_event(
             writer,
             approver,
-            "PLAYBOOK_APPROVED",
+            f"{kind.upper()}_APPROVED",
             version.sha256,
             {"name": version.name, "version": version.version, "supersedes": current.sha256 if current else None},
         )
@@ -166,7 +177,7 @@ def approve(engine: Engine, ref: str, approver: str) -> dict[str, Any]:
 def list_versions(engine: Engine) -> list[dict[str, Any]]:
     """Every stored version with its state: approved (in force), superseded, or pending."""
     with engine.connect() as conn:
-        force = {r.sha256 for r in in_force(conn).values()}
+        force = {r.sha256 for r in (*in_force(conn).values(), *targets.in_force(conn).values())}
         approvals: dict[str, list[dict[str, str]]] = {}
         for a in _orm(conn).scalars(select(PlaybookApproval).order_by(PlaybookApproval.chain_seq)):
             approvals.setdefault(a.sha256, []).append({"approver": a.approver, "approved_at": a.approved_at})

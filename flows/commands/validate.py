@@ -1,4 +1,4 @@
-"""`arrears validate PLAYBOOK...`: exit 0 when every playbook is valid, 2 otherwise."""
+"""`arrears validate PLAYBOOK...`: exit 0 when every playbook (emergency plan, targets file) is valid, 2 otherwise."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 
 from engine.contracts.errors import InputError, Problem
 from engine.playbook.loader import load_playbook
+from engine.playbook.targets import declares_targets, load_targets
 from flows.app import app
 
 
@@ -26,6 +27,8 @@ def _validate_one(path: Path) -> dict[str, str]:
 
         loaded = load_plan(path)
         return {"name": loaded.plan.name, "version": f"plan v{loaded.plan.version}", "sha256": loaded.sha256}
+    if declares_targets(path):
+        return load_targets(path).identity
     return load_playbook(path).identity
 
 
@@ -34,7 +37,7 @@ def validate(
     playbooks: list[Path] = typer.Argument(..., help="playbook YAML files"),
     json_output: bool = typer.Option(False, "--json", help="print the identities as JSON"),
 ) -> None:
-    """Validate playbooks: schema, conditions, templates, compliance limits."""
+    """Validate playbooks (schema, conditions, templates, compliance limits), emergency plans and targets files."""
     import json
 
     problems: list[Problem] = []

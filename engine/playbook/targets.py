@@ -1,0 +1,198 @@
+"""Monthly collection targets (`kind: targets` files) and their break-down to working days.
+
+A targets file is declarative like a playbook: validated by an `extra="forbid"` model with
+every fault at `FILE:LINE:COL`, stored as an immutable version and approved by a second
+person (`engine.store.targets`). Here: the model, the loader, and the pure arithmetic of
+`arrears targets status` (working days, pro-rata target, re-spread daily target, progress);
+the record supplies only the collected sums.
+
+Money is `Decimal`, never float: a YAML number such as `1200000.50` reaches us as a float,
+so it is converted through its shortest repr (exact for the ≤ 15 significant digits the
+bounds below allow) — or write the amount as a quoted string.
+
+May import: `engine.contracts` and this package's YAML helpers (`yaml_source`, `yaml_models`).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+
+from engine.contracts import digest
+from engine.contracts.errors import InputError, Problem
+from engine.playbook.yaml_models import read_yaml_mapping, validation_problems
+
+CENT = Decimal("0.01")
+RATE = Decimal("0.0001")
+MAX_AMOUNT = Decimal("1e13")  # 13 integer digits + 2 decimals: a float repr round-trips exactly
+
+
+def _no_float_rounding(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("an amount is a number, not true/false")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def _label(value: Any) -> Any:
+    """`version: 3` and `version: "3"` are the same label."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_no_float_rounding),
+    Field(gt=0, lt=MAX_AMOUNT, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**13},
+                {"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$"},
+            ],
+            "description": "collected amount, > 0 and < 10^13, at most 2 decimal places; a quoted string is exact",
+        }
+    ),
+]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")]
+
+
+class _Located(ValueError):
+    """A model fault at a path below the model's root (reported there, not at the root)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Target(_Model):
+    """One queue's collected-amount target for the month."""
+
+    queue: str = Field(min_length=1, max_length=128, description="an assignment queue of the playbooks")
+    collected: Amount
+    currency: Currency | None = Field(default=None, description="overrides the file's currency")
+
+
+class Targets(_Model):
+    """A month's collected-amount targets per queue (language version 1)."""
+
+    kind: Literal["targets"] = Field(description="marks the file as targets for `arrears validate`")
+    version: Annotated[str, BeforeValidator(_label)] = Field(min_length=1, description="the owner's version label")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)
+    month: str = Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    currency: Currency | None = Field(default=None, description="for every target that names none")
+    holidays: list[date] = Field(default_factory=list, description="non-working weekdays of the month")
+    targets: list[Target] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Targets:
+        first, last = self.bounds
+        for i, day in enumerate(self.holidays):
+            if not first <= day <= last:
+                raise _Located(("holidays", i), f"{day} is not in month {self.month}")
+            if day in self.holidays[:i]:
+                raise _Located(("holidays", i), f"{day} is listed twice")
+        seen: set[str] = set()
+        for i, t in enumerate(self.targets):
+            if t.queue in seen:
+                raise _Located(("targets", i, "queue"), f"queue {t.queue!r} has two targets")
+            seen.add(t.queue)
+            if (t.currency or self.currency) is None:
+                raise _Located(("targets", i, "currency"), "no currency: give one here or for the whole file")
+        if not self.working_days():
+            raise _Located(("holidays",), f"month {self.month} has no working day left")
+        return self
+
+    @property
+    def bounds(self) -> tuple[date, date]:
+        year, month = map(int, self.month.split("-"))
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+    def working_days(self) -> list[date]:
+        """Monday to Friday of the month, less the holidays."""
+        first, last = self.bounds
+        days = (first + timedelta(n) for n in range((last - first).days + 1))
+        return [d for d in days if d.weekday() < 5 and d not in self.holidays]
+
+    def currency_of(self, target: Target) -> str:
+        return target.currency or self.currency or ""
+
+
+@dataclass(frozen=True)
+class LoadedTargets:
+    path: Path
+    targets: Targets
+    sha256: str
+    content: str
+
+    @property
+    def identity(self) -> dict[str, str]:
+        return {"name": self.targets.name, "version": str(self.targets.version), "sha256": self.sha256}
+
+
+def declares_targets(path: str | Path) -> bool:
+    """Targets files say `kind: targets` at the top level; `arrears validate` dispatches on it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # the playbook loader reports it properly
+    top = (line.split("#")[0].replace(" ", "") for line in text.splitlines() if not line[:1].isspace())
+    return any(line in ("kind:targets", 'kind:"targets"', "kind:'targets'") for line in top)
+
+
+def load_targets(path: str | Path) -> LoadedTargets:
+    """Read and validate one targets file; `InputError` names every fault at FILE:LINE:COL."""
+    raw, doc = read_yaml_mapping(path, "targets file")
+    try:
+        targets = Targets.model_validate(doc.value)
+    except ValidationError as exc:
+        problems = validation_problems(doc, exc, "targets")
+        for i, item in enumerate(exc.errors()):
+            cause = item.get("ctx", {}).get("error")
+            if isinstance(cause, _Located):  # a cross-field fault: at the field it names
+                mark = doc.locate(cause.path)
+                field = ".".join(map(str, cause.path))
+                problems[i] = Problem(doc.file, mark.line, mark.col, f"{field}: {cause}")
+        raise InputError(problems) from None
+    return LoadedTargets(Path(path), targets, digest.content_sha256(b"arrears-targets-v1", raw, {}), raw.decode())
+
+
+def status(targets: Targets, day: date, collected: dict[tuple[str, str], Decimal]) -> list[dict[str, str]]:
+    """`arrears targets status` rows for `day`, given the collected sum per (queue, currency).
+
+    Conventions (docs/targets.md): working days are Mon–Fri less holidays; `elapsed` counts the
+    working days from the 1st to `day` inclusive, `remaining` those from `day` inclusive to the
+    month's end. target_to_date = month_target × elapsed / all (half-up to the cent);
+    daily_target = max(0, month_target − collected) / remaining, rounded UP to the cent so that
+    meeting it every day meets the month (the whole missing amount when no working day
+    remains); progress = collected / month_target, half-up to 4 places.
+    """
+    days = targets.working_days()
+    elapsed = sum(1 for d in days if d <= day)
+    remaining = sum(1 for d in days if d >= day)
+    rows = []
+    for t in targets.targets:
+        got = collected.get((t.queue, targets.currency_of(t)), Decimal(0))
+        missing = max(Decimal(0), t.collected - got)
+        daily = (missing / remaining).quantize(CENT, ROUND_CEILING) if remaining else missing
+        rows.append(
+            {
+                "queue": t.queue,
+                "month_target": str(t.collected.quantize(CENT)),
+                "collected_to_date": str(got.quantize(CENT) if got == got.quantize(CENT) else got),
+                "target_to_date": str((t.collected * elapsed / len(days)).quantize(CENT, ROUND_HALF_UP)),
+                "daily_target": str(daily.quantize(CENT)),
+                "progress": str((got / t.collected).quantize(RATE, ROUND_HALF_UP)),
+            }
+        )
+    return rows

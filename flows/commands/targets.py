@@ -1,0 +1,56 @@
+"""`arrears targets status --date DATE`: the approved month targets broken down to that day.
+
+The targets are those approved for DATE's month (`arrears playbook activate` / `approve`);
+the collected sums come from the record's payments (set-based SQL in `engine.store.targets`),
+the arithmetic from `engine.playbook.targets.status` (conventions in docs/targets.md).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import typer
+
+from engine.contracts.errors import InputError
+from flows.app import app
+
+targets_app = typer.Typer(help="Monthly collection targets per queue: status.", no_args_is_help=True)
+app.add_typer(targets_app, name="targets")
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError("expected YYYY-MM-DD")
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError.at("--date", 1, 1, f"{text!r} is not a date (YYYY-MM-DD): {exc}") from None
+
+
+@targets_app.command("status")
+def status(
+    day: str = typer.Option(..., "--date", help="the business date, YYYY-MM-DD"),
+    json_output: bool = typer.Option(False, "--json", help="print the contract's JSON rows"),
+) -> None:
+    """Per queue: month target, collected to date, target to date, daily target, progress."""
+    from engine.playbook.targets import status as compute
+    from engine.store.db import ready_engine
+    from engine.store.targets import approved_targets, collected_by_queue
+
+    when = _day(day)
+    engine = ready_engine()
+    loaded = approved_targets(engine, when.strftime("%Y-%m"))
+    first, _ = loaded.targets.bounds
+    rows = compute(loaded.targets, when, collected_by_queue(engine, first, when))
+    if json_output:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    t = loaded.targets
+    typer.echo(f"{t.name} {t.version} ({loaded.sha256[:12]}), {t.month}, as of {when}")
+    typer.echo(f"{'queue':<28}{'month target':>16}{'collected':>16}{'target to date':>16}{'daily':>14}{'progress':>10}")
+    for r, target in zip(rows, t.targets, strict=True):
+        typer.echo(
+            f"{r['queue']:<28}{r['month_target']:>16}{r['collected_to_date']:>16}{r['target_to_date']:>16}"
+            f"{r['daily_target']:>14}{r['progress']:>10}  {t.currency_of(target)}"
+        )
