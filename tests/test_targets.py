@@ -194,3 +194,23 @@ def test_a_refused_targets_file_stores_nothing(cli: Cli, db_url: str, tmp_path: 
     with get_engine(db_url).connect() as conn:
         assert conn.execute(select(func.count()).select_from(PlaybookVersion)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(AuditLog)).scalar_one() == 0
+
+
+def test_the_kpi_report_shows_the_target_burn_down(cli: Cli, db_url: str, tmp_path: Path) -> None:
+    """Item 4: target progress in the HTML report — the status rows of the report's last date
+    and a burn-down chart; without approved targets for that month, the section says so."""
+    _seed(db_url)
+    out = tmp_path / "kpi.html"
+    done = cli("kpi", "report", "--from", "2027-02-01", "--to", "2027-02-10", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "No approved targets for this month" in out.read_text(encoding="utf-8")
+    path = tmp_path / "t.yaml"
+    path.write_text(TARGETS, encoding="utf-8")
+    _approved(cli, path)
+    done = cli("kpi", "report", "--from", "2027-02-01", "--to", "2027-02-10", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert html.count("Plotly.newPlot") == 4 and "Target burn-down 2027-02" in html
+    for row in GOLDEN_FEB_10:
+        cells = [row[k] for k in ("month_target", "collected_to_date", "target_to_date", "daily_target", "progress")]
+        assert f"<td>{row['queue']}</td>" in html and all(f"<td>{c}</td>" in html for c in cells)

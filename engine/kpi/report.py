@@ -4,8 +4,8 @@ Charts are plotly figures embedded in the page, with plotly.js inlined once (no 
 the file opens on a machine without network). Rendered through the shared sandboxed Jinja
 environment (`engine.report.templating`). Only aggregates reach the page: counts, amounts,
 rates, queue names, buckets — no account, debtor or collector ids; amounts of a group of
-fewer than five accounts are left out (they would tell one debtor's balance). The target
-burn-down comes with targets (issue #10 item 4).
+fewer than five accounts are left out (they would tell one debtor's balance). With approved
+targets for the month of the last date, a target burn-down per queue (`burndown`).
 """
 
 from __future__ import annotations
@@ -74,19 +74,32 @@ def _masked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def build_report(conn: Connection, frm: str, to: str, grace_days: int = 0) -> str:
-    """The whole HTML page for [frm, to]."""
+def build_report(
+    conn: Connection, frm: str, to: str, grace_days: int = 0, targets: dict[str, Any] | None = None
+) -> str:
+    """The whole HTML page for [frm, to]; `targets` is `burndown.section` of `to` (read first, on
+    connections of its own: SQLite would see them locked while `conn` builds its work tables)."""
     from engine.report.templating import render_report
 
     total = _masked(kpi_rows(conn, frm, to, None, grace_days))
     by_queue = _masked(kpi_rows(conn, frm, to, "queue", grace_days))
     cells = roll_rates(conn, frm, to)
     figures = [recovery_curve(conn, frm, to, grace_days), roll_matrix(cells), kept_by_queue(by_queue)]
+    if targets is not None:
+        figures.append(targets.pop("figure"))
     charts = [
         Markup(fig.to_html(full_html=False, include_plotlyjs=(i == 0), config={"displaylogo": False}))
         for i, fig in enumerate(figures)
     ]
     return render_report(
         "kpi_report.html.j2",
-        {"frm": frm, "to": to, "generated_at": now_iso(), "total": total, "by_queue": by_queue, "charts": charts},
+        {
+            "frm": frm,
+            "to": to,
+            "generated_at": now_iso(),
+            "total": total,
+            "by_queue": by_queue,
+            "charts": charts,
+            "targets": targets,
+        },
     )

@@ -7,6 +7,7 @@ after `--to` or an unknown `--by` exit 2 with the option named; nothing is writt
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +104,15 @@ def report(
     grace_days: int = GRACE,
 ) -> None:
     """An offline HTML report (charts embedded, no CDN), masked like every report."""
+    from engine.kpi.burndown import section
     from engine.kpi.report import build_report
     from engine.store.db import ready_engine
 
     first, last = _range(frm, to)
-    with ready_engine().connect() as conn:
-        html = build_report(conn, first, last, grace_days)
+    engine = ready_engine()
+    targets = section(engine, date.fromisoformat(last))
+    with engine.connect() as conn:
+        html = build_report(conn, first, last, grace_days, targets)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

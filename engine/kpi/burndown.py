@@ -1,0 +1,63 @@
+"""The target burn-down of the KPI report: collected so far against the month's target.
+
+For the month of the report's last date, when targets for it are approved: per queue, the
+`arrears targets status` row of that date (the same computation, `engine.playbook.targets`),
+and a chart of what was collected by each working day against the straight-line target.
+Aggregates per queue only; no account reaches the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+from sqlalchemy import Engine
+
+from engine.contracts.errors import InputError
+from engine.playbook.targets import LoadedTargets, status
+from engine.store.targets import approved_targets, collected_by_queue
+
+
+def month_targets(engine: Engine, day: date) -> LoadedTargets | None:
+    """The approved targets of `day`'s month, or None when there are none (no section then)."""
+    try:
+        return approved_targets(engine, day.strftime("%Y-%m"))
+    except InputError:
+        return None
+
+
+def burndown(engine: Engine, loaded: LoadedTargets, day: date) -> tuple[list[dict[str, str]], go.Figure]:
+    """Status rows on `day` and the chart: cumulative collected per queue by working day."""
+    targets = loaded.targets
+    first, _ = targets.bounds
+    rows = status(targets, day, collected_by_queue(engine, first, day))
+    days = targets.working_days()
+    fig = go.Figure()
+    total_target = sum((t.collected for t in targets.targets), Decimal(0))
+    fig.add_trace(
+        go.Scatter(
+            x=[d.isoformat() for d in days],
+            y=[float(total_target * (i + 1) / len(days)) for i in range(len(days))],
+            name="target (straight line)",
+            line={"dash": "dash"},
+        )
+    )
+    for t in targets.targets:
+        currency = targets.currency_of(t)
+        seen = [d for d in days if d <= day]
+        collected = [collected_by_queue(engine, first, d).get((t.queue, currency), Decimal(0)) for d in seen]
+        fig.add_trace(go.Scatter(x=[d.isoformat() for d in seen], y=[float(c) for c in collected], name=t.queue))
+    fig.update_layout(title=f"Target burn-down {targets.month}", yaxis_title="collected", height=420)
+    return rows, fig
+
+
+def section(engine: Engine, day: date) -> dict[str, Any] | None:
+    """What the report shows about targets, or None without approved targets for the month."""
+    loaded = month_targets(engine, day)
+    if loaded is None:
+        return None
+    rows, fig = burndown(engine, loaded, day)
+    return {"name": f"{loaded.targets.name} {loaded.targets.version}", "month": loaded.targets.month,
+            "rows": rows, "figure": fig}
