@@ -84,6 +84,25 @@ def test_one_decision_per_account_in_input_order(arrears_cmd: list[str], setup: 
     assert by_line[4]["stage"] is None and by_line[4]["actions"] == []
 
 
+def test_a_paid_account_leaves_collection_and_others_only_gain_the_outcome_keys(
+    arrears_cmd: list[str], setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Balance 0 is paid (outcomes contract): no stage, no action, `resolution: "paid"`; every
+    other decision is what it was plus `"resolution": null, "promise": null` at the end."""
+    playbook, _ = setup
+    paid_and_due = [account("A-paid", dpd=45, balance="0.00"), account("A-due", dpd=45)]
+    accounts = write_jsonl(tmp_path / "paid.jsonl", paid_and_due)
+    result = run(arrears_cmd, "decide", "--playbook", playbook, "--accounts", accounts, "--at", AT)
+    assert result.returncode == 0, result.stderr
+    paid, due = decisions(result.stdout)
+    assert (paid["stage"], paid["resolution"], paid["promise"]) == (None, "paid", None)
+    assert paid["actions"] == [] and paid["fired_rules"] == [] and paid["segment"] is None
+    assert paid["assignment"] == {"kind": "none", "queue": None}
+    assert any("paid" in e for e in paid["explanation"])
+    assert (due["stage"], due["resolution"], due["promise"]) == ("negotiate", None, None)
+    assert list(due)[-2:] == ["resolution", "promise"] and due["actions"]
+
+
 @pytest.mark.parametrize(("line", "says"), [(1, "account is US / credit_card"), (3, "account is CN / personal_loan")])
 def test_out_of_scope_accounts_get_stage_null_and_an_explanation(
     arrears_cmd: list[str], setup: tuple[Path, Path], line: int, says: str

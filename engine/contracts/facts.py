@@ -261,3 +261,48 @@ def outbox_history(account_id: str, action_json: str) -> dict[str, Any]:
     action = json.loads(action_json)
     data = {k: v for k, v in action.items() if k in _HISTORY_KEYS}
     return {**data, "account_id": account_id, "direction": "outbound"}
+
+
+def _positive_money(value: Any) -> Any:
+    """An amount > 0 with no float rounding (`Account.balance` reads money the same way)."""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    return value
+
+
+class PaymentLine(Strict):
+    """One payment received (`arrears import payments`): it lowers the account's balance."""
+
+    payment_id: str = Field(min_length=1, max_length=128)
+    account_id: str = Field(min_length=1)
+    at: AwareDatetime
+    amount: Decimal = Field(gt=0, allow_inf_nan=False)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _no_float_rounding(cls, value: Any) -> Any:
+        return _positive_money(value)
+
+    @field_validator("amount")
+    @classmethod
+    def _money_range(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        return check_money(value, info.data.get("currency"))
+
+
+class PromiseLine(Strict):
+    """One promise to pay (`arrears import promises`); its state is derived from payments.
+
+    The amount is in the account's currency, so its decimal places are checked on import."""
+
+    promise_id: str = Field(min_length=1, max_length=128)
+    account_id: str = Field(min_length=1)
+    made_at: AwareDatetime
+    amount: Decimal = Field(gt=0, allow_inf_nan=False)
+    due: PlausibleDate
+    by: str | None = None
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _no_float_rounding(cls, value: Any) -> Any:
+        return _positive_money(value)

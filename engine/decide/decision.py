@@ -108,6 +108,8 @@ class Decision:
     pause: PauseNote | None = None
     fired_rules: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    resolution: str | None = None
+    promise: dict[str, Any] | None = None
 
     @classmethod
     def start(cls, account: Account, at: datetime, playbook: dict[str, str]) -> Decision:

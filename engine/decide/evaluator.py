@@ -58,6 +58,7 @@ class Evaluator:
         histories: Mapping[str, Sequence[HistoryEntry]],
         at: datetime,
         debtor_histories: Mapping[str, Sequence[HistoryEntry]] | None = None,
+        promises: Mapping[str, dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Decisions for `accounts`, in order.
 
@@ -65,6 +66,8 @@ class Evaluator:
         `debtor_histories`, when given, is each debtor's history across all their accounts,
         which the compliance gate needs (Chinese limits count per debtor, across lenders'
         accounts and agencies). Without it the gate sees the account's history only.
+        `promises`, when given, is each account's latest promise to pay as the contract's
+        `promise` object (the daily run reads it from the record); without it, `null`.
         """
         # keyed by position, not account_id: two input lines with the same id are two decisions
         scoped = [i for i, a in enumerate(accounts) if self.in_scope(a)]
@@ -80,7 +83,9 @@ class Evaluator:
                 history = histories.get(account.account_id, ())
                 whole = debtor_histories.get(account.debtor_id, history) if debtor_histories is not None else history
                 case = Case(self.index, self.gate, account, history, whole, at, values, hits)
-                out.append(self._decision(case).as_json())
+                decision = self._decision(case)
+                decision.promise = promises.get(account.account_id) if promises is not None else None
+                out.append(decision.as_json())
             else:
                 out.append(self._out_of_scope(account, at).as_json())
         return out
@@ -97,6 +102,8 @@ class Evaluator:
     def _decision(self, case: Case) -> Decision:
         """The playbook language's order: situation first, then what to do about it."""
         d = Decision.start(case.account, case.at, self.loaded.identity)
+        if resolve.paid(case, d):
+            return d
         resolve.segment(case, d)
         resolve.priority(case, d)
         if resolve.fraud_stop(case, d):

@@ -15,6 +15,16 @@ from engine.decide.decision import Case, Decision
 from engine.decide.index import PauseRules, StageRules
 
 
+def paid(case: Case, d: Decision) -> bool:
+    """A balance of 0 means paid (outcomes contract): the account leaves collection, no stage,
+    no action, whatever the playbook's rules say."""
+    if case.account.balance != 0:
+        return False
+    d.resolution = "paid"
+    d.note("paid: the balance is 0; the account leaves collection (no stage, no action)")
+    return True
+
+
 def segment(case: Case, d: Decision) -> None:
     """The first segment whose rule holds."""
     hit = next((s for s in case.book.segments if s.rule_id in case.hits), None)

@@ -3,7 +3,8 @@
 A promise is `kept` once payments made at or after its `made_at` add up to its amount by
 `due` + grace days (its *keeping day* is the date of the payment that reaches the amount);
 `broken` on the day after `due` + grace if not kept. The promise's stored `state` is not
-read: the importer that will maintain it comes later, and payments are the evidence.
+read: payments are the evidence. The one life cycle serves the KPI rows and, through
+`latest_promises`, each decision's `promise` object in the daily run.
 
 Grace days come from the playbook; until promises are imported per playbook, the KPI step
 takes them as one parameter (default 0) for the whole portfolio.
@@ -11,14 +12,16 @@ takes them as one parameter (default 0) for the whole portfolio.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Subquery, and_, func, select
 
-from engine.kpi.sql import plus_days, shift, units
+from engine.kpi.sql import next_day, plus_days, shift, units
 from engine.store.models import Payment, Promise
 
 
-def keeping_days(conn: Connection, grace_days: int) -> Subquery:
-    """(promise id, account_id, keeping day) of every kept promise."""
+def keeping_days(conn: Connection, grace_days: int, *where: Any) -> Subquery:
+    """(promise id, account_id, keeping day) of every kept promise (of those `where` selects)."""
     p, y = Promise.__table__, Payment.__table__
     deadline = plus_days(conn.dialect.name, p.c.due_date, grace_days + 1)
     running = (
@@ -32,7 +35,7 @@ def keeping_days(conn: Connection, grace_days: int) -> Subquery:
             .label("paid_units"),
         )
         .select_from(p.join(y, and_(y.c.account_id == p.c.account_id, y.c.paid_at >= p.c.made_at)))
-        .where(y.c.paid_at < deadline)
+        .where(y.c.paid_at < deadline, *where)
         .subquery("running")
     )
     return (
@@ -83,3 +86,35 @@ def made_in(frm: str, to_next: str) -> Subquery:
         .group_by(p.c.account_id)
         .subquery("made")
     )
+
+
+def state_on(day: str, due: str, kept_on: str | None, grace_days: int) -> str:
+    """The contract's state of a promise on `day`: kept, broken (the day after due + grace) or active."""
+    if kept_on is not None and kept_on <= day:
+        return "kept"
+    return "broken" if day > shift(due, grace_days) else "active"
+
+
+def latest_promises(conn: Connection, day: str, grace_days: int, *where: Any) -> dict[str, dict[str, Any]]:
+    """account_id → the decision's `promise` object (`promise_id`, `state`, `due`, `amount`) of
+    the account's latest promise made by `day` (latest `made_at`, then latest recorded).
+
+    `where` selects the promises (e.g. a chunk's key range on `Promise.account_id`).
+    """
+    p = Promise.__table__
+    keeping = keeping_days(conn, grace_days, *where)
+    rows = conn.execute(
+        select(p.c.account_id, p.c.promise_id, p.c.id, p.c.due_date, p.c.amount, keeping.c.kept_on)
+        .select_from(p.outerjoin(keeping, keeping.c.promise_id == p.c.id))
+        .where(p.c.made_at < next_day(day), *where)
+        .order_by(p.c.account_id, p.c.made_at, p.c.id)
+    )
+    latest: dict[str, dict[str, Any]] = {}
+    for account_id, promise_id, row_id, due, amount, kept_on in rows:
+        latest[account_id] = {
+            "promise_id": promise_id if promise_id is not None else str(row_id),
+            "state": state_on(day, due, kept_on, grace_days),
+            "due": due,
+            "amount": amount,
+        }
+    return latest

@@ -57,6 +57,8 @@ class AccountRow(Base):
     facts: Mapped[str] = mapped_column(Text)
     facts_sha256: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[str] = mapped_column(String(40))
+    credit: Mapped[str | None] = mapped_column(String(40))
+    """What payments brought beyond the balance (an overpayment); NULL when none."""
 
 
 class ContactHistoryRow(Base):
@@ -84,9 +86,13 @@ class Promise(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     state: Mapped[str] = mapped_column(String(16), default="open")
     body: Mapped[str | None] = mapped_column(Text)
+    promise_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    """The contract's `promise_id` (idempotency key of `arrears import promises`)."""
 
 
 class Payment(Base):
+    """A payment received; `reference` holds the contract's `payment_id` (idempotency key)."""
+
     __tablename__ = "payments"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     account_id: Mapped[str] = mapped_column(String(128), index=True)

@@ -1,4 +1,4 @@
-"""`arrears import accounts|history FILE.jsonl`: load facts into the system of record."""
+"""`arrears import accounts|history|payments|promises FILE.jsonl`: load facts into the system of record."""
 
 from __future__ import annotations
 
@@ -9,17 +9,26 @@ import typer
 
 from flows.app import app
 
-import_app = typer.Typer(help="Load account facts and contact history (JSON Lines).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Load account facts, contact history, payments and promises to pay (JSON Lines).", no_args_is_help=True
+)
 app.add_typer(import_app, name="import")
 
 
 def _run(kind: str, path: Path, json_output: bool) -> None:
     from engine.store.db import ready_engine
     from engine.store.imports import count_lines, import_accounts, import_history
+    from engine.store.outcomes import import_payments, import_promises
     from flows.progress import progress_bar
 
     engine = ready_engine()
-    loader = import_accounts if kind == "accounts" else import_history
+    loaders = {
+        "accounts": import_accounts,
+        "history": import_history,
+        "payments": import_payments,
+        "promises": import_promises,
+    }
+    loader = loaders[kind]
     with progress_bar(f"importing {kind}", count_lines(path)) as advance:
         n = loader(engine, path, advance)
     if json_output:
@@ -44,3 +53,21 @@ def history(
 ) -> None:
     """Upsert contact history by (account, instant, channel); a bad line aborts the whole file."""
     _run("history", path, json_output)
+
+
+@import_app.command("payments")
+def payments(
+    path: Path = typer.Argument(..., help="payments, JSON Lines"),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """Record payments by payment_id and lower balances; a bad line aborts the whole file (exit 2)."""
+    _run("payments", path, json_output)
+
+
+@import_app.command("promises")
+def promises(
+    path: Path = typer.Argument(..., help="promises to pay, JSON Lines"),
+    json_output: bool = typer.Option(False, "--json"),
+) -> None:
+    """Record promises to pay by promise_id; a bad line aborts the whole file (exit 2)."""
+    _run("promises", path, json_output)
