@@ -131,7 +131,7 @@ def decide_chunk_task(
         playbooks = loaded_by_sha(engine, shas)
         stats = process_chunk(engine, playbooks, lo, hi, date.fromisoformat(as_of), flow_run_id, hold_for_emergencies)
         summary = stats.as_dict()
-    summary["relayed"] = relay(engine, as_of, dispatcher, lo, hi).sent
+    summary["relayed"] = relay(engine, as_of, dispatcher, lo, hi, owner=flow_run_id).sent
     return summary
 
 
@@ -265,7 +265,7 @@ def daily_strategy_run(
     try:
         with _Heartbeat(engine, run_id):
             _decide_all(engine, playbooks, chunk_size, day, run_id, dispatcher, summary)
-            relay = relay_task(day, dispatcher)
+            relay = relay_task(day, dispatcher, run_id)
         summary.relayed += relay["relayed"]
         state = "COMPLETED" if not relay["pending"] else "COMPLETED_WITH_PENDING"
     finally:

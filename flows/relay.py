@@ -79,19 +79,27 @@ def emergency_hold(conn: Connection, rows: list[dict[str, Any]]) -> tuple[list[d
 
 
 def relay(
-    engine: Engine, day: str, dispatcher: str, lo: str | None = None, hi: str | None = None, tries: int = 1
+    engine: Engine,
+    day: str,
+    dispatcher: str,
+    lo: str | None = None,
+    hi: str | None = None,
+    tries: int = 1,
+    owner: str = "",
 ) -> RelayResult:
     """Send the waiting contacts of `day` (one account-id range, or all) through `dispatcher`."""
     with dispatch_lock:
         send = get_dispatcher(dispatcher).send
-        return relay_pending(engine, day, send, lo, hi, tries=tries, backoff=RELAY_BACKOFF, hold=emergency_hold)
+        return relay_pending(
+            engine, day, send, lo, hi, tries=tries, backoff=RELAY_BACKOFF, hold=emergency_hold, owner=owner
+        )
 
 
 @task(name="relay-outbox", cache_policy=NO_CACHE, persist_result=False)
-def relay_task(as_of: str, dispatcher: str) -> dict[str, Any]:
+def relay_task(as_of: str, dispatcher: str, flow_run_id: str = "") -> dict[str, Any]:
     """Send every contact of the business date still waiting, with back-off; count what is left."""
     engine = ready_engine()
-    result = relay(engine, as_of, dispatcher, tries=RELAY_TRIES)
+    result = relay(engine, as_of, dispatcher, tries=RELAY_TRIES, owner=flow_run_id)
     return {
         "relayed": result.sent,
         "withheld": result.withheld,

@@ -47,3 +47,32 @@ def test_a_silent_run_is_marked_crashed_and_a_live_one_is_not(db_url: str, tmp_p
         events = conn.execute(select(AuditLog.event, AuditLog.subject, AuditLog.details)).all()
     assert [(e, s) for e, s, _ in events if e == "RUN_CRASHED"] == [("RUN_CRASHED", "dead")]
     assert json.loads(next(d for e, _, d in events if e == "RUN_CRASHED"))["business_date"] == "2026-11-30"
+
+
+def test_a_crashed_run_frees_the_contacts_it_had_claimed(db_url: str, tmp_path: Path) -> None:
+    """A run killed while relaying holds claims on outbox rows for `CLAIM_SECONDS`; marking it
+    CRASHED frees them at once (seen on PostgreSQL: the rerun found 13 contacts still claimed
+    and ended with contacts waiting), while a live run's claims stay."""
+    from sqlalchemy import insert
+
+    from engine.store.models import OutboxDispatch
+    from engine.store.runs import claim_token
+
+    upgrade(db_url)
+    _started(db_url, "dead", STALE_AFTER + 60)
+    _started(db_url, "alive", 0)
+    engine = get_engine(db_url)
+    later = "2999-01-01T00:00:00.000000+00:00"
+    with engine.begin() as conn:
+        conn.execute(
+            insert(OutboxDispatch),
+            [
+                {"idempotency_key": key, "business_date": "2026-11-30", "account_id": key, "attempts": 0,
+                 "claimed_until": claim_token(later, owner, "n")}
+                for key, owner in (("k-dead", "dead"), ("k-alive", "alive"))
+            ],
+        )  # fmt: skip
+    assert [r["flow_run_id"] for r in mark_crashed(engine)] == ["dead"]
+    with engine.connect() as conn:
+        claims = dict(conn.execute(select(OutboxDispatch.idempotency_key, OutboxDispatch.claimed_until)).all())
+    assert claims["k-dead"] is None and claims["k-alive"] == claim_token(later, "alive", "n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String, Table, delete, insert
+from sqlalchemy import BigInteger, Column, Connection, Engine, MetaData, String, Table, delete, insert, text
 from sqlalchemy.orm import Session
 
 from engine.kpi.queries import COLUMN, DIMENSIONS, aggregate, per_account
@@ -59,8 +59,22 @@ def _analyze(conn: Connection, table: str) -> None:
         conn.exec_driver_sql(f"ANALYZE {table}")
 
 
+KPI_LOCK_NAMESPACE = 0x4B50_0000_0000  # "KP": keeps our advisory-lock keys apart from others'
+
+
+def _one_writer_per_date(conn: Connection, business_date: str) -> None:
+    """Two runs of one date (concurrent reruns) must not write its KPIs at the same time: on
+    PostgreSQL both would insert the same snapshot rows (seen: UniqueViolation on
+    uq_kpi_account_days_key). A transaction-scoped advisory lock makes the second wait and
+    then find the snapshot there; SQLite already lets one writer in at a time."""
+    if conn.dialect.name == "postgresql":
+        key = KPI_LOCK_NAMESPACE + int(business_date.replace("-", ""))
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def store_day(conn: Connection, business_date: str, grace_days: int = 0) -> list[dict[str, Any]]:
     """Snapshot `business_date` and (re)write its KPI rows; the rows, with their dimension."""
+    _one_writer_per_date(conn, business_date)
     snapshot_day(conn, business_date)
     _analyze(conn, "kpi_account_days")
     now = now_iso()

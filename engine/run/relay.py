@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from engine.store.clock import now_iso
 from engine.store.models import OutboxContact, OutboxDispatch
+from engine.store.runs import claim_token
 
 Send = Callable[[Sequence[dict[str, Any]]], Any]
 # (connection, claimed rows) -> (rows that may be sent, {idempotency key: why withheld})
@@ -73,11 +74,15 @@ def pending_count(engine: Engine, business_date: str) -> int:
         return int(conn.execute(select(func.count()).where(_pending(business_date))).scalar_one())
 
 
-def _claim(engine: Engine, business_date: str, lo: str | None, hi: str | None, batch: int) -> list[dict[str, Any]]:
-    """Claim up to `batch` pending rows (oldest first) for this relay; returns their outbox rows."""
+def _claim(
+    engine: Engine, business_date: str, lo: str | None, hi: str | None, batch: int, owner: str
+) -> list[dict[str, Any]]:
+    """Claim up to `batch` pending rows (oldest first) for this relay; returns their outbox rows.
+    The claim names its run (`engine.store.runs.claim_token`), so marking that run CRASHED
+    frees its rows at once instead of after the lease."""
     d, o = OutboxDispatch.__table__, OutboxContact.__table__
     now = datetime.now(UTC)
-    token = f"{_stamp(now + timedelta(seconds=CLAIM_SECONDS))}#{uuid.uuid4().hex}"
+    token = claim_token(_stamp(now + timedelta(seconds=CLAIM_SECONDS)), owner, uuid.uuid4().hex)
     free = or_(d.c.claimed_until.is_(None), d.c.claimed_until < _stamp(now))
     with engine.begin() as conn:
         keys = list(
@@ -177,6 +182,7 @@ def relay_pending(
     backoff: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
     hold: RelayHold | None = None,
+    owner: str = "",
 ) -> RelayResult:
     """Send every pending contact of `business_date` (optionally one account-id range `[lo, hi)`).
 
@@ -186,7 +192,7 @@ def relay_pending(
     """
     result, withheld = RelayResult(), []
     try:
-        while rows := _claim(engine, business_date, lo, hi, batch):
+        while rows := _claim(engine, business_date, lo, hi, batch, owner):
             allowed = _withhold(engine, rows, hold)
             allowed_keys = {r["idempotency_key"] for r in allowed}
             withheld += [r["idempotency_key"] for r in rows if r["idempotency_key"] not in allowed_keys]

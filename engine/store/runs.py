@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select, update
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import now_iso
-from engine.store.models import ChainHead, FlowRunRow
+from engine.store.models import ChainHead, FlowRunRow, OutboxDispatch
 from engine.store.upsert import upsert
 
 ACTOR = "daily-strategy-run"
@@ -43,6 +43,24 @@ def is_stale(
     return datetime.fromisoformat(heartbeat_at or started) < now - timedelta(seconds=stale_after)
 
 
+def claim_token(expires: str, owner: str, nonce: str) -> str:
+    """A relay's claim on outbox rows: its expiry first (claims compare as strings), then the
+    run that holds it, so a run marked CRASHED can have its claims freed. Fits the column's
+    80 characters: a 32-character stamp, a run id of up to 36 (a UUID), an 8-character nonce."""
+    return f"{expires}#{_owner(owner)}#{nonce[:8]}"
+
+
+def _owner(run_id: str) -> str:
+    return run_id.replace("#", "")[:36]
+
+
+def _free_claims(conn: Any, run_id: str) -> None:
+    """Rows a dead run had claimed but not sent go back to the relay now, not after the lease."""
+    d = OutboxDispatch.__table__
+    owned = d.c.claimed_until.like(f"%#{_owner(run_id)}#%")
+    conn.execute(update(d).where(d.c.dispatched_at.is_(None), owned).values(claimed_until=None))
+
+
 def mark_crashed(engine: Engine, stale_after: float = STALE_AFTER) -> list[dict[str, Any]]:
     """Mark every stale RUNNING run CRASHED; returns `[{flow_run_id, business_date, last_seen}]`."""
     t = FlowRunRow.__table__
@@ -62,6 +80,7 @@ def mark_crashed(engine: Engine, stale_after: float = STALE_AFTER) -> list[dict[
                 .where(t.c.flow_run_id == run_id, t.c.state == "RUNNING")
                 .values(state="CRASHED", ended=last_seen)
             )
+            _free_claims(conn, run_id)
             found = {"flow_run_id": run_id, "business_date": day, "last_seen": last_seen}
             log_event(writer, ACTOR, "RUN_CRASHED", run_id, found)
             crashed.append(found)
