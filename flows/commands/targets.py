@@ -20,12 +20,17 @@ app.add_typer(targets_app, name="targets")
 
 
 def _day(text: str) -> date:
+    """Only the extended form YYYY-MM-DD, then the one reading of a date every command uses
+    (`parse_date`: the contracts' year range included)."""
+    from engine.contracts.timestamps import parse_date
+
     try:
         if len(text) != 10:
             raise ValueError("expected YYYY-MM-DD")
-        return date.fromisoformat(text)
+        date.fromisoformat(text)
     except ValueError as exc:
         raise InputError.at("--date", 1, 1, f"{text!r} is not a date (YYYY-MM-DD): {exc}") from None
+    return parse_date(text, "--date")
 
 
 @targets_app.command("status")
