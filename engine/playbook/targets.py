@@ -26,11 +26,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from engine.contracts import digest
 from engine.contracts.errors import InputError, Problem
+from engine.contracts.numbers import money_limit
 from engine.playbook.yaml_models import read_yaml_mapping, validation_problems
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
-MAX_AMOUNT = Decimal("1e13")  # 13 integer digits + 2 decimals: a float repr round-trips exactly
+# The contracts' money bound for 2 decimal places (10^13), one definition for every amount; 13
+# integer digits + 2 decimals is also where a YAML float's repr round-trips exactly.
+MAX_AMOUNT = money_limit(2)
 
 
 def _no_float_rounding(value: Any) -> Any:
@@ -53,7 +56,7 @@ Amount = Annotated[
     WithJsonSchema(
         {
             "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**13},
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": int(MAX_AMOUNT)},
                 {"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$"},
             ],
             "description": "collected amount, > 0 and < 10^13, at most 2 decimal places; a quoted string is exact",
