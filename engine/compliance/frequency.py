@@ -5,7 +5,7 @@ Federal Regulation F (seven calls per debt in seven days) and the US state overl
 rule with different data: which channels count, per debt or per debtor, which numbers
 (the debtor's personal ones, the workplace, or any), and whether calls the consumer asked
 for are exempt. A rule module subclasses `FrequencyRule` and sets those class attributes;
-the limit and the window are its `max_calls` / `window_days` parameters.
+the limit and the window are its parameters (`max_calls`, or `limit_param`, and `window_days`).
 
 Days are calendar days at the debtor's location (the first possible zone); the window is
 rolling — the strictest reading of "each seven-day period" or "a single week". A refused
@@ -46,6 +46,7 @@ class FrequencyRule(Rule):
     numbers: ClassVar[Numbers] = "any"
     consent_exempt: ClassVar[bool] = False
     noun: ClassVar[str] = "call"  # in the reason: "call 3 within 7 consecutive days …"
+    limit_param: ClassVar[str] = "max_calls"  # the parameter holding the limit
 
     def _number_fits(self, account: Account, number: str | None) -> bool:
         if self.numbers == "any":
@@ -75,7 +76,7 @@ class FrequencyRule(Rule):
             return None
         if self.consent_exempt and ctx.consented(ctx.action.at, CONSENT_DAYS):
             return None
-        window, limit = p["window_days"], p["max_calls"]
+        window, limit = p["window_days"], p[self.limit_param]
         first_day = ctx.today - timedelta(days=window - 1)
         pool = ctx.own if self.per == "debt" else ctx.before
         counted = [e for e in pool if ctx.day(e.at) >= first_day and self.counts(ctx, e)]
