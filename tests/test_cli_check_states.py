@@ -108,3 +108,30 @@ def test_state_overlay_boundary(arrears_cmd, tmp_path: Path, scenario) -> None:
     # The same action for the same debtor in a state without that overlay: federal rules only.
     elsewhere = _check(arrears_cmd, tmp_path, {**account, "region": "NJ"}, history, blocked)
     assert elsewhere.returncode == 0, elsewhere.stdout + elsewhere.stderr
+
+
+def test_decide_moves_a_massachusetts_call_past_the_state_limit(arrears_cmd, root: Path, tmp_path: Path) -> None:
+    """The gate in `arrears decide` applies the overlay too: the same two calls this week leave
+    a New Jersey debtor callable today and push the Massachusetts debtor's call to the day the
+    oldest call leaves the seven days."""
+    accounts, history = tmp_path / "a.jsonl", tmp_path / "h.jsonl"
+    extra = {"dpd": 35, "product": "personal_loan", "currency": "USD"}
+    rows = [
+        {**_account(region, "America/New_York"), **extra, "account_id": aid, "debtor_id": f"D-{aid}"}
+        for aid, region in (("MA1", "MA"), ("NJ1", "NJ"))
+    ]
+    accounts.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    calls = [{**VALIDATION, "at": "2026-04-01T10:00:00-04:00"},
+             *_calls("2026-04-06T10:00:00-04:00", "2026-04-07T10:00:00-04:00")]  # fmt: skip
+    history.write_text(
+        "".join(json.dumps({"account_id": aid, **c}) + "\n" for aid in ("MA1", "NJ1") for c in calls), "utf-8"
+    )
+    args = ["decide", "--playbook", root / "playbooks" / "us-consumer-loans.yaml", "--accounts", accounts,
+            "--history", history, "--at", "2026-04-08T10:00:00-04:00"]  # fmt: skip
+    result = subprocess.run([*arrears_cmd, *map(str, args)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    decisions = {d["account_id"]: d for d in map(json.loads, result.stdout.splitlines())}
+    calls_at = {aid: [a["at"] for a in d["actions"] if a["channel"] == "call"] for aid, d in decisions.items()}
+    assert calls_at["NJ1"] == ["2026-04-08T10:00:00-04:00"]
+    assert calls_at["MA1"] and all(at >= "2026-04-13T08:00:00-04:00" for at in calls_at["MA1"]), calls_at
+    assert any("US.MA.CALL_FREQUENCY" in line for line in decisions["MA1"]["explanation"])
