@@ -99,3 +99,14 @@ def test_run_daily_stops_before_any_flow_run(tmp_path: Path) -> None:
     with create_engine(db_url).connect() as conn:
         for table in ("flow_runs", "decisions", "outbox_contacts"):
             assert conn.execute(text(f"select count(*) from {table}")).scalar_one() == 0, table
+
+
+def test_check_stops_when_the_accounts_state_overlay_is_broken(tmp_path: Path) -> None:
+    """A Massachusetts account must never be judged by the federal rules alone."""
+    account, action = tmp_path / "acc.json", tmp_path / "act.json"
+    us = {**ACCOUNT, "jurisdiction": "US", "currency": "USD", "timezone": "America/New_York", "region": "MA"}
+    account.write_text(json.dumps(us), "utf-8")
+    action.write_text(json.dumps({"channel": "call", "at": "2026-05-11T10:00:00-04:00", "recorded": True}), "utf-8")
+    env = _broken_env(tmp_path, "engine.compliance.rules.us_ma_call_frequency",
+                      ARREARS_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}")  # fmt: skip
+    _assert_stopped(_arrears(env, "check", "--account", account, "--action", action, "--json"))

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from engine.compliance.context import Context
 from engine.compliance.gate import check
 from engine.compliance.limits import Limits
-from engine.compliance.registry import rules_for
+from engine.compliance.registry import region_key, rules_for
 from engine.compliance.timeutil import DEFAULT_ZONES
 from engine.contracts.facts import Account, Action, HistoryEntry
 
@@ -46,6 +46,8 @@ def scenarios(draw: Any) -> tuple[Account, list[HistoryEntry], Action]:
     elif zone_mode == "several":
         raw["possible_timezones"] = draw(st.lists(st.sampled_from(ZONES[j]), min_size=1, max_size=3, unique=True))
     raw["flags"] = draw(st.lists(st.sampled_from(FLAGS), max_size=2, unique=True))
+    if j == "US":
+        raw["region"] = draw(st.sampled_from((None, "MA", "WA", "CA", "NY", "NJ")))
     if j == "UK" and draw(st.booleans()):
         start = (BASE + timedelta(days=draw(st.integers(-70, 12)))).date()
         end = draw(st.none() | st.integers(0, 40).map(lambda d: (start + timedelta(days=d)).isoformat()))
@@ -91,6 +93,30 @@ def _hm(at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%H:%M")
 
 
+PHONE = (*CALLS, "sms", "messaging")
+
+
+def _state_laws_hold(account: Account, before: list[HistoryEntry], action: Action, day: Any, home: ZoneInfo) -> None:
+    """The US state overlays, re-stated: MA 2 phone contacts per debt a week, WA 3 contacts a
+    week, CA time-barred letters carry the notice (no generated text has it)."""
+    if account.jurisdiction != "US" or action.party != "debtor":
+        return
+    recent = [e for e in before if e.direction == "outbound" and e.outcome not in ("busy", "failed")
+              and (day - e.at.astimezone(home).date()).days < 7]  # fmt: skip
+    if account.region == "MA" and action.channel in PHONE:
+
+        def asked(t: datetime) -> bool:  # a call the debtor asked for is not creditor-initiated
+            return any(e.account_id == "A1" and e.consent_until and e.at <= t <= e.consent_until
+                       and (t - e.at) < timedelta(days=7) for e in before)  # fmt: skip
+
+        phoned = [e for e in recent if e.account_id == "A1" and e.channel in PHONE and not asked(e.at)]
+        assert asked(action.at) or len(phoned) < 2, phoned
+    if account.region == "WA":
+        assert len(recent) < 3, recent
+    if account.region in ("CA", "NY") and "time_barred" in account.flags:
+        assert action.channel not in ("letter", "email")
+
+
 def _laws_hold(account: Account, history: list[HistoryEntry], action: Action) -> None:
     """Plain re-statements of the time and frequency laws, written independently of the rules."""
     zones, home = _zones(account), _zones(account)[0]
@@ -118,6 +144,7 @@ def _laws_hold(account: Account, history: list[HistoryEntry], action: Action) ->
             talks = [e for e in before if e.account_id == "A1" and e.outcome == "conversation"
                      and e.channel in CALLS and (day - e.at.astimezone(home).date()).days < 7]  # fmt: skip
             assert not talks
+    _state_laws_hold(account, before, action, day, home)
     if account.jurisdiction == "CN" and action.channel in CALLS:
         assert action.recorded
         if action.party == "debtor":
@@ -143,7 +170,7 @@ def test_allowed_actions_break_no_rule(scenario) -> None:
         assert verdict.violations
         return
     limits = Limits.default()
-    for rule in rules_for(account.jurisdiction):
+    for rule in rules_for(account.jurisdiction, region_key(account.region)):
         assert rule.evaluate(Context(account, action, history), limits.for_rule(rule.id)) is None, rule.id
     _laws_hold(account, history, action)
 

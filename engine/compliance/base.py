@@ -53,6 +53,9 @@ class Rule:
     id: ClassVar[str]
     citation: ClassVar[str]
     jurisdiction: ClassVar[str]  # "US" | "CN" | "UK"
+    # A regional overlay (a US state's postal code): applies only to accounts of that
+    # `region`, in addition to the jurisdiction's national rules. None: national.
+    region: ClassVar[str | None] = None
     title: ClassVar[str]
     params: ClassVar[tuple[Param, ...]] = ()
     # Content rules judge rendered text alone (plus the action's channel/party/kind), so

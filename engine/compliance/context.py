@@ -78,18 +78,6 @@ class Context:
         return [e for e in self.before if e.account_id == account_id]
 
     @cached_property
-    def placed_calls(self) -> list[HistoryEntry]:
-        """Outbound calls to the debtor on this debt that count as placed."""
-        return [
-            e
-            for e in self.own
-            if e.direction == "outbound"
-            and e.party == "debtor"
-            and e.channel in CALL_CHANNELS
-            and e.outcome not in NOT_PLACED
-        ]
-
-    @cached_property
     def conversations(self) -> list[HistoryEntry]:
         """Telephone conversations with the debtor about this debt, either direction."""
         return [

@@ -19,6 +19,7 @@ from engine.compliance.limits import DIRECTION_WORDS
 from engine.compliance.registry import all_rules
 
 JURISDICTIONS = {"US": "United States (Regulation F / FDCPA)", "CN": "China", "UK": "United Kingdom (FCA CONC)"}
+STATES = {"CA": "California", "MA": "Massachusetts", "NY": "New York", "WA": "Washington"}
 
 
 def _value(value: object) -> str:
@@ -34,6 +35,11 @@ def _rule_section(rule: Rule) -> list[str]:
         f"*{summary.strip()}*",
         "",
         f"- **Citation:** {rule.citation}",
+        *(
+            [f"- **Applies to:** accounts with `region: {rule.region}`, in addition to the national rules"]
+            if rule.region
+            else []
+        ),
         f"- **Kind:** {'content rule (also run on templates at validation)' if rule.content else 'account rule'}",
         "",
     ]
@@ -45,6 +51,33 @@ def _rule_section(rule: Rule) -> list[str]:
             kind = "HH:MM" if p.type is str else p.type.__name__
             lines.append(f"| `{p.name}` | {kind} | {_value(p.default)} | {DIRECTION_WORDS[p.tighter]} | {p.doc} |")
         lines.append("")
+    return lines
+
+
+def _overlays(rules: tuple[Rule, ...]) -> list[str]:
+    """The US state overlays as one table, then each overlay rule's section."""
+    regional = [r for r in rules if r.jurisdiction == "US" and r.region]
+    lines = [
+        "## United States — state overlays",
+        "",
+        "An account's `region` (a US state's postal code) adds that state's rules to the federal ones;",
+        "both apply, so the strictest limit wins. A playbook may tighten them like any rule. A broken",
+        "overlay module stops every command that judges a contact (exit 2), like a broken federal one.",
+        "`region` is matched trimmed and case-insensitively. A number is at the debtor's work when the",
+        "account's `phones` give it `relation` work, employer, workplace or office.",
+        "",
+        "Not encoded, because they are not stricter than the federal rules: Massachusetts' and",
+        "Washington's hours (8:00–21:00 and 7:30–21:00; Regulation F's 8:00–21:00 already applies).",
+        "",
+        "| state | rule | citation | limit |",
+        "|---|---|---|---|",
+    ]
+    for rule in sorted(regional, key=lambda r: (r.region or "", r.id)):
+        state = STATES.get(rule.region or "", rule.region)
+        lines.append(f"| {state} (`{rule.region}`) | `{rule.id}` | {rule.citation} | {rule.title.split(': ', 1)[-1]} |")
+    lines.append("")
+    for rule in regional:
+        lines += _rule_section(rule)
     return lines
 
 
@@ -71,13 +104,15 @@ def render() -> str:
         "",
     ]
     for code, name in JURISDICTIONS.items():
-        out.append(f"- **{name}**: " + ", ".join(f"`{r.id}`" for r in rules if r.jurisdiction == code))
+        out.append(f"- **{name}**: " + ", ".join(f"`{r.id}`" for r in rules if r.jurisdiction == code and not r.region))
+    out.append("- **US state overlays**: " + ", ".join(f"`{r.id}`" for r in rules if r.region))
     out.append("")
     for code, name in JURISDICTIONS.items():
         out += [f"## {name}", ""]
         for rule in rules:
-            if rule.jurisdiction == code:
+            if rule.jurisdiction == code and not rule.region:
                 out += _rule_section(rule)
+    out += _overlays(rules)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -1,6 +1,7 @@
 """The pre-contact gate: is this one proposed action lawful now, and if not, when?
 
-`check()` runs every rule of the account's jurisdiction against the action and the history
+`check()` runs every rule of the account's jurisdiction, and of its region's overlay (a US
+state's rules, in addition to the federal ones), against the action and the history
 before it. The verdict lists each refusing rule with its citation and reason, and
 `next_allowed_at`: the earliest time at which the *same* action would pass — found by moving
 the action to the latest `retry_at` of the refusing rules and checking again (a frequency
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from engine.compliance.base import Finding, Rule
 from engine.compliance.context import Context
 from engine.compliance.limits import Limits
-from engine.compliance.registry import rules_for
+from engine.compliance.registry import region_key, rules_for
 from engine.contracts.facts import Account, Action, HistoryEntry
 
 MAX_RESCHEDULE_STEPS = 12
@@ -55,9 +56,9 @@ class Verdict(BaseModel):
 
 
 def evaluate(ctx: Context, limits: Limits) -> list[tuple[Rule, Finding]]:
-    """Every refusing rule of the account's jurisdiction with its finding, in rule-id order."""
+    """Every refusing rule of the account's jurisdiction (and region) with its finding, in rule-id order."""
     out = []
-    for rule in rules_for(ctx.account.jurisdiction):
+    for rule in rules_for(ctx.account.jurisdiction, region_key(ctx.account.region)):
         finding = rule.evaluate(ctx, limits.for_rule(rule.id))
         if finding is not None:
             out.append((rule, finding))

@@ -33,8 +33,28 @@ def all_rules() -> tuple[Rule, ...]:
 
 
 @cache
-def rules_for(jurisdiction: str) -> tuple[Rule, ...]:
-    return tuple(r for r in all_rules() if r.jurisdiction == jurisdiction)
+def rules_for(jurisdiction: str, region: str | None = None) -> tuple[Rule, ...]:
+    """The jurisdiction's national rules, plus the overlay of `region` (a US state) if it has one.
+
+    Overlay rules apply *in addition to* the national ones, so the strictest limit wins.
+    """
+    return tuple(r for r in all_rules() if r.jurisdiction == jurisdiction and r.region in (None, region))
+
+
+def region_key(region: str | None) -> str | None:
+    """An account's `region` as overlay rules name it: trimmed, upper case ("ma" -> "MA")."""
+    key = (region or "").strip().upper()
+    return key or None
+
+
+@cache
+def regions() -> dict[str, tuple[str, ...]]:
+    """Jurisdiction -> the regions that have overlay rules, sorted."""
+    out: dict[str, set[str]] = {}
+    for rule in all_rules():
+        if rule.region:
+            out.setdefault(rule.jurisdiction, set()).add(rule.region)
+    return {j: tuple(sorted(r)) for j, r in out.items()}
 
 
 @cache

@@ -173,6 +173,8 @@ class Account(Strict):
     risk_score: int | None = Field(default=None, ge=0, le=MAX_RISK_SCORE)
     timezone: Zone | None = None
     possible_timezones: tuple[Zone, ...] = ()
+    # US state (postal code, e.g. "MA"), UK nation, CN province: selects regional compliance rules.
+    region: str | None = Field(default=None, min_length=1, max_length=64)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     flags: tuple[str, ...] = ()
     breathing_space: BreathingSpace | None = None

@@ -2,6 +2,6 @@
 
 The registry discovers modules here; adding a rule is adding a file.
 
-May import: the rest of `engine.compliance` (`base`, `context`, `content`, `timeutil`) and
-`engine.contracts`.
+May import: the rest of `engine.compliance` (`base`, `context`, `content`, `timeutil`, and the
+rule kinds `frequency` and `disclosure`) and `engine.contracts`.
 """

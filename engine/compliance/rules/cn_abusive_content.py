@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.compliance.base import PhraseRule
-from engine.compliance.rules._sources import CCM, GBT
+from engine.compliance.rules._sources import CCM_68, CIVIL_1024, GBT
 
 
 class AbusiveContent(PhraseRule):
@@ -20,7 +20,7 @@ class AbusiveContent(PhraseRule):
     """
 
     id = "CN.CCM.ABUSIVE_CONTENT"
-    citation = f"{CCM}; {GBT}"
+    citation = f"{CCM_68}; {CIVIL_1024}; {GBT}"
     jurisdiction = "CN"
     title = "No threats or insults"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Param, Rule
 from engine.compliance.context import Context
-from engine.compliance.rules._sources import CBA, CCM
+from engine.compliance.rules._sources import CBA, PIPL_21
 
 PREFIX = "agency:"
 
@@ -28,7 +28,7 @@ class ApprovedAgency(Rule):
     """
 
     id = "CN.CBA.APPROVED_AGENCY"
-    citation = f"{CCM}; {CBA}"
+    citation = f"{PIPL_21}; {CBA}"
     jurisdiction = "CN"
     title = "Approved agencies only"
     params = (Param("approved_agencies", list, [], "operator", "ids of approved collection agencies"),)

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Param, Rule
 from engine.compliance.context import Context
-from engine.compliance.rules._sources import GBT, NIFA
+from engine.compliance.rules._sources import CCM_68, GBT, NIFA
 
 
 class CallRecording(Rule):
@@ -25,7 +25,7 @@ class CallRecording(Rule):
     """
 
     id = "CN.NIFA.CALL_RECORDING"
-    citation = f"{NIFA}; {GBT}"
+    citation = f"{CCM_68}; {NIFA}; {GBT}"
     jurisdiction = "CN"
     title = "Calls recorded and retained"
     params = (

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Param, Rule
 from engine.compliance.context import CALL_CHANNELS, CONNECTED, Context
-from engine.compliance.rules._sources import CBA, GBT
+from engine.compliance.rules._sources import CBA, CIVIL_1033, GBT
 from engine.compliance.timeutil import start_of_local_day
 
 
@@ -28,7 +28,7 @@ class ConnectedCallsPerDay(Rule):
     """
 
     id = "CN.CBA.CONNECTED_CALLS_PER_DAY"
-    citation = f"{GBT}; {CBA}"
+    citation = f"{CIVIL_1033}; {GBT}; {CBA}"
     jurisdiction = "CN"
     title = "At most 3 connected calls a day"
     params = (Param("max_connected", int, 3, "lower", "connected calls per debtor per day"),)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.compliance.base import PhraseRule
-from engine.compliance.rules._sources import CBA, CCM
+from engine.compliance.rules._sources import CBA, CCM_68, CRIMINAL_279
 
 
 class Impersonation(PhraseRule):
@@ -20,7 +20,7 @@ class Impersonation(PhraseRule):
     """
 
     id = "CN.CCM.IMPERSONATION"
-    citation = f"{CCM}; {CBA}"
+    citation = f"{CCM_68}; {CRIMINAL_279}; {CBA}"
     jurisdiction = "CN"
     title = "No impersonation of authorities"
 

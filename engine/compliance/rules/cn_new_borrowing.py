@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.compliance.base import ContentRule, Finding
 from engine.compliance.content import find
-from engine.compliance.rules._sources import CBA, GBT
+from engine.compliance.rules._sources import CBA, CCM_68, GBT
 
 
 class NewBorrowing(ContentRule):
@@ -22,7 +22,7 @@ class NewBorrowing(ContentRule):
     """
 
     id = "CN.CBA.NEW_BORROWING"
-    citation = f"{CBA}; {GBT}"
+    citation = f"{CCM_68}; {CBA}; {GBT}"
     jurisdiction = "CN"
     title = "No pushing new borrowing"
 

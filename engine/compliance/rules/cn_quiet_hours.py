@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Param, Rule
 from engine.compliance.context import Context
-from engine.compliance.rules._sources import CBA, GBT
+from engine.compliance.rules._sources import CBA, CIVIL_1033, GBT
 from engine.compliance.timeutil import Window, allowed_everywhere, fmt_minutes, minutes, next_inside
 
 
@@ -25,7 +25,7 @@ class QuietHours(Rule):
     """
 
     id = "CN.CBA.QUIET_HOURS"
-    citation = f"{CBA}; {GBT}"
+    citation = f"{CIVIL_1033}; {CBA}; {GBT}"
     jurisdiction = "CN"
     title = "No collection 22:00–08:00"
     params = (

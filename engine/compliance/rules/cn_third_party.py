@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Rule
 from engine.compliance.context import Context
-from engine.compliance.rules._sources import CCM
+from engine.compliance.rules._sources import CCM_68
 
 MESSAGE_KINDS = frozenset({"location_inquiry", "limited_content"})
 
@@ -27,7 +27,7 @@ class ThirdParty(Rule):
     """
 
     id = "CN.CCM.THIRD_PARTY"
-    citation = CCM
+    citation = CCM_68
     jurisdiction = "CN"
     title = "No collection from third parties"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.compliance.base import ContentRule, Finding
 from engine.compliance.content import find
-from engine.compliance.rules._sources import CCM
+from engine.compliance.rules._sources import CCM_68, PIPL_10, PIPL_13, PIPL_25
 
 
 class ThirdPartyDisclosure(ContentRule):
@@ -24,7 +24,7 @@ class ThirdPartyDisclosure(ContentRule):
     """
 
     id = "CN.CCM.THIRD_PARTY_DISCLOSURE"
-    citation = f"{CCM}; PIPL art. 10"
+    citation = f"{CCM_68}; {PIPL_10}、{PIPL_13}、{PIPL_25}"
     jurisdiction = "CN"
     title = "No debt disclosure to third parties"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Param, Rule
 from engine.compliance.context import CALL_CHANNELS, CONNECTED, Context
-from engine.compliance.rules._sources import CBA, GBT
+from engine.compliance.rules._sources import CBA, CIVIL_1033, GBT
 from engine.compliance.timeutil import start_of_local_day
 
 
@@ -25,7 +25,7 @@ class UnansweredPerNumber(Rule):
     """
 
     id = "CN.CBA.UNANSWERED_PER_NUMBER"
-    citation = f"{GBT}; {CBA}"
+    citation = f"{CIVIL_1033}; {GBT}; {CBA}"
     jurisdiction = "CN"
     title = "At most 6 unanswered attempts a day per number"
     params = (Param("max_unanswered", int, 6, "lower", "unanswered attempts per number per day"),)

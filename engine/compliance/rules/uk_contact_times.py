@@ -26,7 +26,7 @@ class ContactTimes(Rule):
     """
 
     id = "UK.CONC.CONTACT_TIMES"
-    citation = "FCA CONC 7.9"
+    citation = "FCA CONC 7.9.4R"
     jurisdiction = "UK"
     title = "Reasonable times and contact preferences"
     params = (

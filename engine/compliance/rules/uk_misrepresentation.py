@@ -18,7 +18,7 @@ class Misrepresentation(PhraseRule):
     """
 
     id = "UK.CONC.MISREPRESENTATION"
-    citation = "FCA CONC 7.3.4R, 7.11"
+    citation = "FCA CONC 7.11.1R, 7.11.6R"
     jurisdiction = "UK"
     title = "No threats or misrepresented authority"
 

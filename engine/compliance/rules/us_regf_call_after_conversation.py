@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.compliance.base import Finding, Param, Rule
 from engine.compliance.context import Context
-from engine.compliance.rules.us_regf_call_frequency import CONSENT_DAYS
+from engine.compliance.frequency import CONSENT_DAYS
 from engine.compliance.timeutil import start_of_local_day
 
 

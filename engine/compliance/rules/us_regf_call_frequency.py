@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import timedelta
-from typing import Any
-
-from engine.compliance.base import Finding, Param, Rule
-from engine.compliance.context import Context
-from engine.compliance.timeutil import start_of_local_day
-
-CONSENT_DAYS = 7  # 1006.14(b)(3)(i): direct prior consent given within the last 7 days
+from engine.compliance.base import Param
+from engine.compliance.context import CALL_CHANNELS
+from engine.compliance.frequency import FrequencyRule
 
 
-class CallFrequency(Rule):
+class CallFrequency(FrequencyRule):
     """More than seven telephone calls about one debt within seven consecutive days.
 
     Regulation F presumes a collector harasses when it places telephone calls to a person
@@ -40,23 +34,9 @@ class CallFrequency(Rule):
         Param("window_days", int, 7, "higher", "length of the window in consecutive days"),
     )
 
-    def evaluate(self, ctx: Context, p: Mapping[str, Any]) -> Finding | None:
-        if not ctx.is_call or ctx.to_party != "debtor":
-            return None
-        if ctx.consented(ctx.action.at, CONSENT_DAYS):
-            return None
-        window, limit = p["window_days"], p["max_calls"]
-        first_day = ctx.today - timedelta(days=window - 1)
-        counted = [e for e in ctx.placed_calls if ctx.day(e.at) >= first_day and not ctx.consented(e.at, CONSENT_DAYS)]
-        if len(counted) < limit:
-            return None
-        # The call that must leave the window before one more fits under the limit.
-        leaving = ctx.day(counted[len(counted) - limit].at)
-        retry = start_of_local_day(leaving + timedelta(days=window), ctx.home)
-        return Finding(
-            f"call {len(counted) + 1} within {window} consecutive days on this debt (limit {limit})",
-            retry,
-        )
+    channels = CALL_CHANNELS
+    per = "debt"
+    consent_exempt = True
 
 
 RULE = CallFrequency()

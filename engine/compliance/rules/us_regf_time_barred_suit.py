@@ -8,6 +8,7 @@ from typing import Any
 from engine.compliance.base import Finding, Rule
 from engine.compliance.content import find
 from engine.compliance.context import Context
+from engine.compliance.disclosure import without_statutory_notices
 
 
 class TimeBarredSuit(Rule):
@@ -16,7 +17,9 @@ class TimeBarredSuit(Rule):
     A collector must not bring or threaten to bring a legal action to collect a debt whose
     statute of limitations has expired (account flag `time_barred`). Refused: a
     `legal_notice`, and any text that mentions suing ("sue", "lawsuit", "legal action",
-    "起诉", "诉讼"…).
+    "起诉", "诉讼"…). The sentences of the states' time-barred notices ("The law limits how
+    long you can be sued on a debt. Because of the age of your debt, … cannot sue you for
+    it.", US.CA.TIME_BARRED_DISCLOSURE) say the opposite of a threat and are not read as one.
 
     **Anti-pattern**: the standard pre-litigation letter sent to the whole late-stage
     portfolio, old debts included.
@@ -34,7 +37,7 @@ class TimeBarredSuit(Rule):
             return None
         if ctx.action.kind == "legal_notice":
             return Finding("legal notice on a time-barred debt")
-        word = find("suit", ctx.action.text or "")
+        word = find("suit", without_statutory_notices(ctx.action.text or ""))
         if word:
             return Finding(f"text threatens suit ({word!r}) on a time-barred debt")
         return None
