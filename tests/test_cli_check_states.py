@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ SCENARIOS = [
             {**VALIDATION, "at": "2026-04-01T10:00:00-04:00"},
             *_calls("2026-04-06T10:00:00-04:00", "2026-04-07T10:00:00-04:00"),
         ],
-        {**CALL, "at": "2026-04-07T09:00:00-04:00"},  # sees one earlier call: the 2nd
+        {**CALL, "at": "2026-04-13T09:00:00-04:00"},  # the 04-06 call has left: the 2nd
         {**CALL, "at": "2026-04-08T10:00:00-04:00"},  # sees two: the 3rd
         "US.MA.CALL_FREQUENCY",
         "940 CMR 7.04(1)(f)",
@@ -48,7 +49,7 @@ SCENARIOS = [
         "WA: 1st call at work in a week allowed, 2nd blocked",
         _account("WA", "America/Los_Angeles"),
         [{**VALIDATION, "at": "2026-04-01T10:00:00-07:00"}, *_calls("2026-04-06T10:00:00-07:00", to="+15555550199")],
-        {**CALL, "to": "+15555550199", "at": "2026-04-06T09:00:00-07:00"},
+        {**CALL, "to": "+15555550199", "at": "2026-04-13T09:00:00-07:00"},  # the 04-06 call has left
         {**CALL, "to": "+15555550199", "at": "2026-04-08T10:00:00-07:00"},
         "US.WA.WORKPLACE_FREQUENCY",
         "RCW 19.16.250",
@@ -135,3 +136,30 @@ def test_decide_moves_a_massachusetts_call_past_the_state_limit(arrears_cmd, roo
     assert calls_at["NJ1"] == ["2026-04-08T10:00:00-04:00"]
     assert calls_at["MA1"] and all(at >= "2026-04-13T08:00:00-04:00" for at in calls_at["MA1"]), calls_at
     assert any("US.MA.CALL_FREQUENCY" in line for line in decisions["MA1"]["explanation"])
+
+
+def test_a_decision_never_plans_more_phone_contacts_than_the_state_allows(
+    arrears_cmd, root: Path, tmp_path: Path
+) -> None:
+    """Two treatments of one decision are two contacts: after two unanswered calls this week the
+    reminder stage plans a call and a voicemail for a Massachusetts debtor; both must wait, and
+    not for the same day (each alone would pass the gate there: three phone contacts in seven
+    days)."""
+    accounts, history = tmp_path / "a.jsonl", tmp_path / "h.jsonl"
+    row = {**_account("MA", "America/New_York"), "dpd": 20, "product": "personal_loan", "currency": "USD"}
+    accounts.write_text(json.dumps({**row, "account_id": "MA1", "debtor_id": "D-MA1"}) + "\n", "utf-8")
+    calls = [{**VALIDATION, "at": "2026-03-01T10:00:00-05:00"},
+             *_calls("2026-04-06T10:00:00-04:00", "2026-04-07T10:00:00-04:00")]  # fmt: skip
+    history.write_text("".join(json.dumps({"account_id": "MA1", **c}) + "\n" for c in calls), "utf-8")
+    for at in ("2026-04-08T10:00:00-04:00", "2026-04-09T10:00:00-04:00"):
+        args = ["decide", "--playbook", root / "playbooks" / "us-consumer-loans.yaml", "--accounts", accounts,
+                "--history", history, "--at", at]  # fmt: skip
+        result = subprocess.run([*arrears_cmd, *map(str, args)], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        decision = json.loads(result.stdout)
+        phone = [a["at"] for a in decision["actions"] if a["channel"] in ("call", "voicemail", "sms")]
+        assert phone, (at, decision["explanation"])
+        past = [c["at"] for c in calls if c["channel"] in ("call", "voicemail", "sms")]
+        times = sorted(datetime.fromisoformat(t) for t in [*past, *phone])
+        for start in times:  # every rolling seven days holds at most two phone contacts
+            assert sum(start <= t < start + timedelta(days=7) for t in times) <= 2, (at, phone, past)

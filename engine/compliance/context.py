@@ -25,7 +25,11 @@ ELECTRONIC = frozenset({"email", "sms", "messaging"})
 
 
 class Context:
-    """An account, one proposed action, and the contacts strictly before it."""
+    """An account, one proposed action, and the contacts strictly before it — and, when the
+    action is being planned (`lookahead`), the contacts already planned at or after its time:
+    a rolling "N in D days" limit is broken by a window on either side of the new contact. A
+    replay of a log (the nightly audit) looks back only: there every window is seen from its
+    last contact, and the contact judged is itself in the log."""
 
     def __init__(
         self,
@@ -34,6 +38,7 @@ class Context:
         history: Sequence[HistoryEntry],
         *,
         presorted: bool = False,
+        lookahead: bool = False,
     ) -> None:
         self.account = account
         self.action = action
@@ -42,11 +47,13 @@ class Context:
         self._all = history if presorted and isinstance(history, list) else sorted(history, key=_at)
         cut = bisect_left(self._all, action.at, key=_at)
         self.before: list[HistoryEntry] = self._all[:cut]
+        self.lookahead = lookahead
+        self.after: list[HistoryEntry] = self._all[cut:] if lookahead else []
 
     def at(self, when: datetime) -> Context:
         """The same check for the same action moved to another time (for next_allowed_at)."""
         moved = self.action.model_copy(update={"at": when})
-        twin = Context(self.account, moved, self._all, presorted=True)
+        twin = Context(self.account, moved, self._all, presorted=True, lookahead=self.lookahead)
         twin.__dict__["zones"] = self.zones
         twin.__dict__["flags"] = self.flags
         return twin

@@ -15,7 +15,7 @@ action may be retried on the first day on which the oldest counted contact has l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
 from engine.compliance.base import Finding, Rule
@@ -80,13 +80,35 @@ class FrequencyRule(Rule):
         first_day = ctx.today - timedelta(days=window - 1)
         pool = ctx.own if self.per == "debt" else ctx.before
         counted = [e for e in pool if ctx.day(e.at) >= first_day and self.counts(ctx, e)]
-        if len(counted) < limit:
-            return None
-        # The contact that must leave the window before one more fits under the limit.
-        leaving = ctx.day(counted[len(counted) - limit].at) if limit else ctx.today
-        retry = start_of_local_day(leaving + timedelta(days=window), ctx.home)
         scope = "this debt" if self.per == "debt" else "this debtor"
-        return Finding(
-            f"{self.noun} {len(counted) + 1} within {window} consecutive days on {scope} (limit {limit})",
-            retry,
-        )
+        if len(counted) >= limit:
+            # The contact that must leave the window before one more fits under the limit.
+            leaving = ctx.day(counted[len(counted) - limit].at) if limit else ctx.today
+            retry = start_of_local_day(leaving + timedelta(days=window), ctx.home)
+            return Finding(
+                f"{self.noun} {len(counted) + 1} within {window} consecutive days on {scope} (limit {limit})",
+                retry,
+            )
+        if self._crowded_ahead(ctx, [ctx.day(e.at) for e in counted], window, limit):
+            return Finding(
+                f"{self.noun} would be one too many within {window} consecutive days on {scope} with the "
+                f"contacts already planned after it (limit {limit})",
+                None,
+            )
+        return None
+
+    def _crowded_ahead(self, ctx: Context, back: list[date], window: int, limit: int) -> bool:
+        """Would this contact, with those already planned after it, put more than `limit` into
+        some window of `window` days that holds today?"""
+        last_day = ctx.today + timedelta(days=window - 1)
+        own = ctx.account.account_id
+        ahead = [
+            ctx.day(e.at)
+            for e in ctx.after
+            if (self.per == "debtor" or e.account_id == own) and ctx.day(e.at) <= last_day and self.counts(ctx, e)
+        ]
+        if not ahead:
+            return False
+        days = [*back, ctx.today, *ahead]
+        starts = (ctx.today - timedelta(days=k) for k in range(window))
+        return any(sum(s <= d < s + timedelta(days=window) for d in days) > limit for s in starts)

@@ -91,7 +91,7 @@ def check(
 ) -> Verdict:
     """Judge one proposed action against the account's compliance pack."""
     limits = limits or Limits.default()
-    ctx = Context(account, action, history)
+    ctx = Context(account, action, history, lookahead=True)
     findings = evaluate(ctx, limits)
     if not findings:
         return Verdict(allowed=True, violations=[], next_allowed_at=None)

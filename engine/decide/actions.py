@@ -8,11 +8,13 @@ gate decides whether it is allowed, may move to the next allowed time, or is blo
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from engine.contracts.facts import Account
+from engine.contracts.facts import Account, HistoryEntry, outbox_history
 from engine.contracts.timestamps import parse_hhmm
 from engine.decide.decision import Case, Decision, ProposedAction, Route
 from engine.decide.index import StageRules, TreatmentRules
@@ -121,13 +123,14 @@ def gate(case: Case, t: Treatment, action: ProposedAction, d: Decision) -> None:
     if case.gate is None:
         accept(t, action, d)
         return
-    violations, next_at = case.gate(case.account, case.debtor_history, cast(dict[str, Any], action))
+    history = with_planned(case, d)
+    violations, next_at = case.gate(case.account, history, cast(dict[str, Any], action))
     if not violations:
         accept(t, action, d)
         return
     if next_at is not None and t.reschedule_when_blocked:
         moved: ProposedAction = {**action, "at": schedule(t, case.account, next_at, case.book.zone).isoformat()}
-        again, _ = case.gate(case.account, case.debtor_history, cast(dict[str, Any], moved))
+        again, _ = case.gate(case.account, history, cast(dict[str, Any], moved))
         if not again:
             d.actions.append(moved)
             rules = ", ".join(v["rule"] for v in violations)
@@ -135,6 +138,19 @@ def gate(case: Case, t: Treatment, action: ProposedAction, d: Decision) -> None:
             return
     d.blocked.append({"action": action, "violations": violations})
     d.note(f"treatment {t.id} blocked: " + "; ".join(f"{v['rule']} ({v['citation']})" for v in violations))
+
+
+def with_planned(case: Case, d: Decision) -> Sequence[HistoryEntry]:
+    """The debtor's history plus the actions this decision already plans: two treatments of one
+    decision are two contacts, so the second is gated as if the first had happened (a limit of
+    two calls a week must not let a call and a voicemail through on top of one earlier call)."""
+    if not d.actions:
+        return case.debtor_history
+    planned = [
+        HistoryEntry.model_validate(outbox_history(case.account.account_id, json.dumps(a)))
+        for a in d.actions
+    ]
+    return [*case.debtor_history, *planned]
 
 
 def accept(t: Treatment, action: ProposedAction, d: Decision) -> None:
