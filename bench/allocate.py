@@ -72,8 +72,8 @@ def main() -> None:
     capacity = sum(d.capacity for d in team)
     print(
         f"allocate: {args.cases:,} cases, {args.collectors} collectors (capacity {capacity:,}): "
-        f"{elapsed:.2f} s wall, {cpu:.2f} s CPU; allocated {len(result.collector):,} ({len(result.continued):,} kept yesterday's "
-        f"collector), overflow {len(result.overflow):,}"
+        f"{elapsed:.2f} s wall, {cpu:.2f} s CPU; allocated {len(result.collector):,} "
+        f"({len(result.continued):,} kept yesterday's collector), overflow {len(result.overflow):,}"
     )
     assert all(result.load[d.id] <= d.capacity for d in team)
 
