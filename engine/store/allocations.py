@@ -63,7 +63,7 @@ def previous_collectors(conn: Connection, day: str) -> dict[str, str]:
     return {a: c for a, c in conn.execute(query)}
 
 
-def read_day(engine: Engine, day: str) -> list[AllocationRow]:
+def read_day(engine: Engine, day: str) -> list[Any]:
     with engine.connect() as conn:
         query = select(AllocationRow).where(AllocationRow.business_date == day).order_by(AllocationRow.account_id)
-        return [r for (r,) in conn.execute(query)]
+        return list(conn.execute(query))
