@@ -35,15 +35,17 @@ def read_yaml_mapping(path: str | Path, what: str) -> tuple[bytes, YamlDocument]
     return raw, doc
 
 
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """pydantic names validator functions and union branches in the path; drop them."""
+    return tuple(
+        p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or "[" in p or p in {"str", "int"}))
+    )
+
+
 def validation_problems(doc: YamlDocument, error: ValidationError, root: str) -> list[Problem]:
     problems = []
     for item in error.errors():
-        # pydantic names validator functions and union branches in the path; drop them
-        loc = tuple(
-            p
-            for p in item["loc"]
-            if not (isinstance(p, str) and (p.startswith("function-") or "[" in p or p in {"str", "int"}))
-        )
+        loc = _clean_loc(item["loc"])
         unknown = item["type"] == "extra_forbidden"
         mark = doc.locate(loc, key=unknown)
         col = mark.col
@@ -94,9 +96,10 @@ def validate_located(model: type[M], doc: YamlDocument, root: str) -> M:
         problems = validation_problems(doc, exc, root)
         for i, item in enumerate(exc.errors()):
             cause = item.get("ctx", {}).get("error")
-            if isinstance(cause, Located):
-                mark = doc.locate(cause.path)
-                field = ".".join(map(str, cause.path))
+            if isinstance(cause, Located):  # its path is below the model that raised it
+                path = (*_clean_loc(item["loc"]), *cause.path)
+                mark = doc.locate(path)
+                field = ".".join(map(str, path))
                 problems[i] = Problem(doc.file, mark.line, mark.col, f"{field}: {cause}")
         raise InputError(problems) from None
 

@@ -67,7 +67,8 @@ def store_version(
         }
         writer = ChainWriter(conn, ["playbook_versions", "audit_log"])
         writer.append("playbook_versions", [row])
-        log_event(writer, author, event, loaded.sha256, {**loaded.identity, **applies_to})
+        scope = {k: v for k, v in applies_to.items() if k != "kind"}
+        log_event(writer, author, event, loaded.sha256, {**loaded.identity, **scope})
         writer.close()
     return loaded.identity, True
 
