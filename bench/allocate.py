@@ -7,7 +7,7 @@ overflowing to a named queue. Capacity (≈ 40k) is far below demand, as in a ba
 every pass (continuity, fill, fallback, overflow) does real work. Measures `allocate()` alone
 (the record's reads and writes are the daily run's, measured by bench/daily.py).
 
-    .venv/bin/python bench/allocate.py [--cases 1000000] [--collectors 500] [--seed 7]
+    .venv/bin/python bench/allocate.py [--cases 1000000] [--collectors 500] [--seed 7] [--ample]
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ QUEUES = [f"queue-{i}" for i in range(10)]
 LANGUAGES = ["zh", "en", "es"]
 
 
-def desks(rng: random.Random, n: int) -> list[Desk]:
+def desks(rng: random.Random, n: int, low: int = 40, high: int = 120) -> list[Desk]:
     return [
         Desk(
             id=f"C{i:04d}",
             queues=frozenset(rng.sample(QUEUES, rng.choice((1, 2)))),
             languages=frozenset(rng.sample(LANGUAGES, rng.choice((1, 2)))),
-            capacity=0 if rng.random() < 0.05 else rng.randint(40, 120),
+            capacity=0 if rng.random() < 0.05 else rng.randint(low, high),
         )
         for i in range(n)
     ]
@@ -62,9 +62,10 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--collectors", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--ample", action="store_true", help="capacities 1,500–2,500: most cases find a collector")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    team = desks(rng, args.collectors)
+    team = desks(rng, args.collectors, *((1500, 2500) if args.ample else (40, 120)))
     day = cases(rng, args.cases, team)
     start, cpu = time.perf_counter(), time.process_time()
     result = allocate(day, team)
