@@ -30,6 +30,7 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m engine.playbook.schema > docs/playbook.schema.json
 	$(BIN)/python -m engine.playbook.schema targets > docs/targets.schema.json
+	$(BIN)/python -m engine.playbook.schema roster > docs/roster.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/decide.py

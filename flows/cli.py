@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "flows.commands.emergency",
     "flows.commands.kpi",
     "flows.commands.targets",
+    "flows.commands.worklist",
 )
 
 

@@ -31,6 +31,7 @@ from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
 from engine.kpi.daily import artifact_table, compute_and_store_kpis
+from engine.run.allocate import allocate_day
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
 from engine.run.relay import pending_count
 from engine.run.workers import run_chunk, start_pool, worker_count
@@ -234,6 +235,19 @@ def _publish(day: str, run_id: str, identities: list[dict[str, str]], result: di
     create_markdown_artifact(key="daily-report", markdown=markdown_report(day, run_id, identities, result, heads))
 
 
+def _allocate(engine: Any, day: str, run_id: str) -> dict[str, Any]:
+    """Today's collectors' worklists, agency placements and overflow (engine.run.allocate), and
+    one table artifact per team (queue) with counts only: no account ids, no personal data."""
+    from engine.settings import arrears_home
+
+    result = allocate_day(engine, day, run_id, arrears_home() / "placements" / day)
+    for queue, counts in result.get("teams", {}).items():
+        table = [{"queue": queue, **{k: counts.get(k, 0) for k in ("slotted", "unslotted", "overflow")}}]
+        key = "allocation-" + "".join(ch if ch.isalnum() else "-" for ch in queue.lower())
+        create_table_artifact(key=key, table=table, description=f"Allocation of {day}, team {queue} (counts only)")
+    return result
+
+
 def _kpis(engine: Any, day: str) -> None:
     """The day's KPIs from the record (set-based SQL), stored per date and shown as a table."""
     kpis = compute_and_store_kpis(engine, day)
@@ -262,16 +276,18 @@ def daily_strategy_run(
     }
     run_id, playbooks, identities = _start(engine, date.fromisoformat(day), playbook, parameters)
     summary, state, relay = ChunkStats(), "FAILED", {"pending": None, "last_error": None}
+    allocation: dict[str, Any] = {}
     try:
         with _Heartbeat(engine, run_id):
             _decide_all(engine, playbooks, chunk_size, day, run_id, dispatcher, summary)
             relay = relay_task(day, dispatcher, run_id)
+            allocation = _allocate(engine, day, run_id)
         summary.relayed += relay["relayed"]
         state = "COMPLETED" if not relay["pending"] else "COMPLETED_WITH_PENDING"
     finally:
         if state == "FAILED":
             relay["pending"] = _pending_if_known(engine, day)
-        result = {**summary.as_dict(), "pending": relay["pending"], "crashed_runs": crashed}
+        result = {**summary.as_dict(), "pending": relay["pending"], "crashed_runs": crashed, "allocation": allocation}
         heads = finish_run(engine, run_id, state, result)
     _publish(day, run_id, identities, result, heads)
     _kpis(engine, day)

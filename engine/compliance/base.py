@@ -61,6 +61,9 @@ class Rule:
     # Content rules judge rendered text alone (plus the action's channel/party/kind), so
     # playbook validation can run them against templates before any account exists.
     content: ClassVar[bool] = False
+    # Time-of-day rules judge only when a contact falls on the debtor's clock (and their stated
+    # hours), so a worklist can ask them which slots of a day are lawful (engine.compliance.hours).
+    time_of_day: ClassVar[bool] = False
 
     def evaluate(self, ctx: Context, p: Mapping[str, Any]) -> Finding | None:
         raise NotImplementedError

@@ -88,6 +88,26 @@ class Priority(Model):
     rules: list[PointsRule] = Field(default_factory=list)
 
 
+class Allocation(Model):
+    """How the daily run shares the collectors' day (D16, D24): the top value band's share of
+    each queue's capacity (the 80/20 rule), and where the cases that do not fit go."""
+
+    top_band_priority: int = Field(default=80, description="cases with priority >= this are the top value band")
+    top_band_share: float = Field(
+        default=0.8, ge=0, le=1, description="share of a queue's capacity kept first for the top band"
+    )
+    overflow: str = Field(
+        default="robot",
+        pattern=r"^(robot|queue [A-Za-z0-9][A-Za-z0-9_.:-]*)$",
+        description="`robot` (the robot queue) or `queue NAME` (that collector queue, then the robot queue)",
+    )
+    robot_queue: str = Field(default="robot-overflow", min_length=1, max_length=128)
+
+    @property
+    def overflow_queue(self) -> str | None:
+        return self.overflow.removeprefix("queue ") if self.overflow.startswith("queue ") else None
+
+
 class Fraud(Model):
     """Anti-fraud scorecard (D12): at or above `threshold`, collection stops and the case
     goes to the fraud queue."""
@@ -242,6 +262,7 @@ class Playbook(Model):
     )
     segments: list[Segment] = Field(min_length=1)
     priority: Priority = Field(default_factory=Priority)
+    allocation: Allocation = Field(default_factory=Allocation)
     fraud: Fraud | None = None
     pauses: list[Pause] = Field(default_factory=list)
     stages: list[Stage] = Field(min_length=1)
@@ -290,4 +311,6 @@ class Playbook(Model):
             raise ValueError("stages must follow the method's order: " + " → ".join(STAGES))
         if self.priority.min > self.priority.max:
             raise ValueError("priority.min is above priority.max")
+        if not self.priority.min <= self.allocation.top_band_priority <= self.priority.max:
+            raise ValueError("allocation.top_band_priority is outside priority.min..priority.max")
         return self

@@ -22,12 +22,11 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from engine.contracts import digest
-from engine.contracts.errors import InputError, Problem
 from engine.contracts.numbers import money_limit
-from engine.playbook.yaml_models import read_yaml_mapping, validation_problems
+from engine.playbook.yaml_models import Located, declares_kind, read_yaml_mapping, validate_located
 
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
@@ -66,14 +65,6 @@ Amount = Annotated[
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. CNY")]
 
 
-class _Located(ValueError):
-    """A model fault at a path below the model's root (reported there, not at the root)."""
-
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.path = path
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -102,18 +93,18 @@ class Targets(_Model):
         first, last = self.bounds
         for i, day in enumerate(self.holidays):
             if not first <= day <= last:
-                raise _Located(("holidays", i), f"{day} is not in month {self.month}")
+                raise Located(("holidays", i), f"{day} is not in month {self.month}")
             if day in self.holidays[:i]:
-                raise _Located(("holidays", i), f"{day} is listed twice")
+                raise Located(("holidays", i), f"{day} is listed twice")
         seen: set[str] = set()
         for i, t in enumerate(self.targets):
             if t.queue in seen:
-                raise _Located(("targets", i, "queue"), f"queue {t.queue!r} has two targets")
+                raise Located(("targets", i, "queue"), f"queue {t.queue!r} has two targets")
             seen.add(t.queue)
             if (t.currency or self.currency) is None:
-                raise _Located(("targets", i, "currency"), "no currency: give one here or for the whole file")
+                raise Located(("targets", i, "currency"), "no currency: give one here or for the whole file")
         if not self.working_days():
-            raise _Located(("holidays",), f"month {self.month} has no working day left")
+            raise Located(("holidays",), f"month {self.month} has no working day left")
         return self
 
     @property
@@ -145,28 +136,13 @@ class LoadedTargets:
 
 def declares_targets(path: str | Path) -> bool:
     """Targets files say `kind: targets` at the top level; `arrears validate` dispatches on it."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False  # the playbook loader reports it properly
-    top = (line.split("#")[0].replace(" ", "") for line in text.splitlines() if not line[:1].isspace())
-    return any(line in ("kind:targets", 'kind:"targets"', "kind:'targets'") for line in top)
+    return declares_kind(path, "targets")
 
 
 def load_targets(path: str | Path) -> LoadedTargets:
     """Read and validate one targets file; `InputError` names every fault at FILE:LINE:COL."""
     raw, doc = read_yaml_mapping(path, "targets file")
-    try:
-        targets = Targets.model_validate(doc.value)
-    except ValidationError as exc:
-        problems = validation_problems(doc, exc, "targets")
-        for i, item in enumerate(exc.errors()):
-            cause = item.get("ctx", {}).get("error")
-            if isinstance(cause, _Located):  # a cross-field fault: at the field it names
-                mark = doc.locate(cause.path)
-                field = ".".join(map(str, cause.path))
-                problems[i] = Problem(doc.file, mark.line, mark.col, f"{field}: {cause}")
-        raise InputError(problems) from None
+    targets = validate_located(Targets, doc, "targets")
     return LoadedTargets(Path(path), targets, digest.content_sha256(b"arrears-targets-v1", raw, {}), raw.decode())
 
 

@@ -35,15 +35,17 @@ def read_yaml_mapping(path: str | Path, what: str) -> tuple[bytes, YamlDocument]
     return raw, doc
 
 
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """pydantic names validator functions and union branches in the path; drop them."""
+    return tuple(
+        p for p in loc if not (isinstance(p, str) and (p.startswith("function-") or "[" in p or p in {"str", "int"}))
+    )
+
+
 def validation_problems(doc: YamlDocument, error: ValidationError, root: str) -> list[Problem]:
     problems = []
     for item in error.errors():
-        # pydantic names validator functions and union branches in the path; drop them
-        loc = tuple(
-            p
-            for p in item["loc"]
-            if not (isinstance(p, str) and (p.startswith("function-") or "[" in p or p in {"str", "int"}))
-        )
+        loc = _clean_loc(item["loc"])
         unknown = item["type"] == "extra_forbidden"
         mark = doc.locate(loc, key=unknown)
         col = mark.col
@@ -75,3 +77,38 @@ def validate_document(model: type[M], doc: YamlDocument, root: str) -> M:
         return model.model_validate(doc.value)
     except ValidationError as exc:
         raise InputError(validation_problems(doc, exc, root)) from None
+
+
+class Located(ValueError):
+    """A cross-field fault raised by a model validator at a path below the model's root, so it is
+    reported at the field it names rather than at the root (targets, rosters)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def validate_located(model: type[M], doc: YamlDocument, root: str) -> M:
+    """`validate_document`, with `Located` faults placed at their own field's position."""
+    try:
+        return model.model_validate(doc.value)
+    except ValidationError as exc:
+        problems = validation_problems(doc, exc, root)
+        for i, item in enumerate(exc.errors()):
+            cause = item.get("ctx", {}).get("error")
+            if isinstance(cause, Located):  # its path is below the model that raised it
+                path = (*_clean_loc(item["loc"]), *cause.path)
+                mark = doc.locate(path)
+                field = ".".join(map(str, path))
+                problems[i] = Problem(doc.file, mark.line, mark.col, f"{field}: {cause}")
+        raise InputError(problems) from None
+
+
+def declares_kind(path: str | Path, kind: str) -> bool:
+    """Side documents (targets, rosters) say `kind: KIND` at the top level; commands dispatch on it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False  # the playbook loader reports it properly
+    top = (line.split("#")[0].replace(" ", "") for line in text.splitlines() if not line[:1].isspace())
+    return any(line in (f"kind:{kind}", f'kind:"{kind}"', f"kind:'{kind}'") for line in top)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from engine.contracts.errors import InputError
 from engine.playbook.loader import LoadedPlaybook, load_playbook
+from engine.playbook.roster import declares_roster
 from engine.playbook.targets import declares_targets
-from engine.store import targets
+from engine.store import documents, roster, targets
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import now_iso
@@ -61,7 +62,7 @@ def in_force(conn: Connection) -> dict[str, Any]:
     approvals = _orm(conn).scalars(select(PlaybookApproval).order_by(PlaybookApproval.chain_seq)).all()
     latest: dict[str, str] = {}
     for a in approvals:
-        if not a.name.startswith(f"{targets.KIND}:"):  # targets are in force per month (engine.store.targets)
+        if not documents.is_side_approval(a.name):  # targets, rosters: engine.store.documents
             latest[a.name] = a.sha256
     rows = _orm(conn).scalars(select(PlaybookVersion).where(PlaybookVersion.sha256.in_(latest.values())))
     return {r.name: r for r in rows}
@@ -81,9 +82,11 @@ def _check_overlap(conn: Connection, name: str, applies_to: dict[str, Any], opti
 
 
 def activate(engine: Engine, path: str | Path, author: str) -> tuple[dict[str, Any], bool]:
-    """Store a validated playbook (or `kind: targets` file) as a pending version; (identity, newly stored)."""
+    """Store a validated playbook (or targets file, roster) as a pending version; (identity, newly stored)."""
     if declares_targets(path):
         return targets.activate(engine, path, author)
+    if declares_roster(path):
+        return roster.activate(engine, path, author)
     loaded = load_playbook(path)
     pb = loaded.playbook
     applies_to = pb.applies_to.model_dump(mode="json")
@@ -140,10 +143,12 @@ def approve(engine: Engine, ref: str, approver: str) -> dict[str, Any]:
                 f"maker-checker: {approver} activated {version.name} {version.version} ({version.sha256[:12]}) "
                 "and cannot also approve it; another person must approve",
             )
-        kind = "targets" if targets.is_targets(version) else "playbook"
+        kind = documents.kind_of(version) or "playbook"
         if kind == "targets":
             month = json.loads(version.applies_to)["month"]
             name, current = targets.approval_name(month), targets.in_force(conn).get(month)
+        elif kind == "roster":
+            name, current = roster.approval_name(), roster.in_force(conn)
         else:
             name, current = version.name, in_force(conn).get(version.name)
         if current is not None and current.sha256 == version.sha256:
@@ -177,7 +182,8 @@ def approve(engine: Engine, ref: str, approver: str) -> dict[str, Any]:
 def list_versions(engine: Engine) -> list[dict[str, Any]]:
     """Every stored version with its state: approved (in force), superseded, or pending."""
     with engine.connect() as conn:
-        force = {r.sha256 for r in (*in_force(conn).values(), *targets.in_force(conn).values())}
+        rosters = [r for r in [roster.in_force(conn)] if r is not None]
+        force = {r.sha256 for r in (*in_force(conn).values(), *targets.in_force(conn).values(), *rosters)}
         approvals: dict[str, list[dict[str, str]]] = {}
         for a in _orm(conn).scalars(select(PlaybookApproval).order_by(PlaybookApproval.chain_seq)):
             approvals.setdefault(a.sha256, []).append({"approver": a.approver, "approved_at": a.approved_at})

@@ -1,18 +1,14 @@
 """Targets versions in the record, and the collected sums `arrears targets status` needs.
 
-Targets files share the playbook version storage (`playbook_versions` / `playbook_approvals`,
-the same hash chains, the same maker-checker in `engine.store.playbooks`) rather than a
-parallel mechanism. What tells them apart without a schema change: a targets version's
-`applies_to` is `{"kind": "targets", "month": "YYYY-MM"}` (its scope is a month, not
-accounts), and its approvals carry the name `targets:YYYY-MM`, which no playbook name can
-match (`^[a-z][a-z0-9_-]*$`). The version in force for a month is the one approved last for
-that month; playbook lookups (`in_force`) never see targets.
+Targets files are side documents of the playbook version storage (`engine.store.documents`:
+the same versions, hash chains and maker-checker). A targets version's `applies_to` is
+`{"kind": "targets", "month": "YYYY-MM"}` (its scope is a month, not accounts), and its
+approvals carry the name `targets:YYYY-MM`. The version in force for a month is the one
+approved last for that month; playbook lookups (`in_force`) never see targets.
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,49 +16,25 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Numeric, and_, cast, func, select
 
-from engine.contracts.errors import InputError
 from engine.playbook.targets import LoadedTargets, load_targets
-from engine.store.clock import now_iso
-from engine.store.models import Assignment, Payment, PlaybookApproval, PlaybookVersion
+from engine.store import documents
+from engine.store.models import Assignment, Payment
 
 KIND = "targets"
 
 
 def approval_name(month: str) -> str:
     """The approval `name` of a month's targets: one line of succession per month."""
-    return f"{KIND}:{month}"
+    return documents.approval_name(KIND, month)
 
 
 def is_targets(row: Any) -> bool:
-    return json.loads(row.applies_to).get("kind") == KIND
-
-
-def version_row(loaded: LoadedTargets, path: str | Path, author: str) -> dict[str, Any]:
-    """The `playbook_versions` row that stores a targets file (no templates)."""
-    t = loaded.targets
-    return {
-        "sha256": loaded.sha256,
-        "name": t.name,
-        "version": str(t.version),
-        "source_path": str(path),
-        "content": loaded.content,
-        "templates_dir": "",
-        "templates": "{}",
-        "applies_to": json.dumps({"kind": KIND, "month": t.month}, sort_keys=True),
-        "author": author,
-        "created_at": now_iso(),
-    }
+    return documents.kind_of(row) == KIND
 
 
 def in_force(conn: Connection) -> dict[str, Any]:
     """month → the targets version approved last for that month."""
-    latest: dict[str, str] = {}
-    rows = conn.execute(select(PlaybookApproval.name, PlaybookApproval.sha256).order_by(PlaybookApproval.chain_seq))
-    for name, sha in rows:
-        if name.startswith(f"{KIND}:"):
-            latest[name.removeprefix(f"{KIND}:")] = sha
-    found = conn.execute(select(PlaybookVersion).where(PlaybookVersion.sha256.in_(latest.values()))).all()
-    return {json.loads(r.applies_to)["month"]: r for r in found}
+    return documents.in_force(conn, KIND)
 
 
 def approved_targets(engine: Engine, month: str) -> LoadedTargets:
@@ -70,20 +42,8 @@ def approved_targets(engine: Engine, month: str) -> LoadedTargets:
     with engine.connect() as conn:
         row = in_force(conn).get(month)
     if row is None:
-        raise InputError.at(
-            "--date",
-            1,
-            1,
-            f"no approved targets for {month}: `arrears playbook activate TARGETS.yaml --by A`, "
-            "then `arrears playbook approve SHA --by B`",
-        )
-    with tempfile.TemporaryDirectory(prefix="arrears-targets-") as tmp:
-        path = Path(tmp) / "targets.yaml"
-        path.write_bytes(row.content.encode("utf-8"))
-        loaded = load_targets(path)
-    if loaded.sha256 != row.sha256:
-        raise RuntimeError(f"stored targets {row.name} {row.sha256[:12]} no longer hash to their sha256")
-    return loaded
+        raise documents.none_approved("--date", f"targets for {month}", "TARGETS.yaml")
+    return documents.load_stored(row, load_targets, "targets")
 
 
 class _DecimalSum:
@@ -134,17 +94,6 @@ def collected_by_queue(engine: Engine, first: date, day: date) -> dict[tuple[str
 
 def activate(engine: Engine, path: str | Path, author: str) -> tuple[dict[str, Any], bool]:
     """Store a validated targets file as a pending version; (identity, newly stored)."""
-    from engine.store.audit_log import log_event
-    from engine.store.chain import ChainWriter
-
     loaded = load_targets(path)
-    with engine.begin() as conn:
-        stored = conn.execute(select(PlaybookVersion.id).where(PlaybookVersion.sha256 == loaded.sha256)).first()
-        if stored is not None:
-            return loaded.identity, False
-        writer = ChainWriter(conn, ["playbook_versions", "audit_log"])
-        writer.append("playbook_versions", [version_row(loaded, path, author)])
-        details = {**loaded.identity, "month": loaded.targets.month}
-        log_event(writer, author, "TARGETS_ACTIVATED", loaded.sha256, details)
-        writer.close()
-    return loaded.identity, True
+    applies_to = {"kind": KIND, "month": loaded.targets.month}
+    return documents.store_version(engine, loaded, path, author, applies_to, "TARGETS_ACTIVATED")

@@ -15,7 +15,7 @@ app.add_typer(playbook_app, name="playbook")
 
 @playbook_app.command("activate")
 def activate(
-    path: Path = typer.Argument(..., help="playbook YAML, or a `kind: targets` file"),
+    path: Path = typer.Argument(..., help="playbook YAML, or a `kind: targets` / `kind: roster` file"),
     by: str = typer.Option(..., "--by", help="who activates it (the maker)"),
     json_output: bool = typer.Option(False, "--json", help="print {name, version, sha256}"),
 ) -> None:
@@ -38,7 +38,7 @@ def approve(
     by: str = typer.Option(..., "--by", help="who approves it (the checker, not the author)"),
     json_output: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Approve a version: from now on daily runs of that playbook (or status of that month's targets) use it."""
+    """Approve a version: daily runs use that playbook (or roster); targets status uses that month's targets."""
     from engine.store.db import ready_engine
     from engine.store.playbooks import approve as store
 
@@ -46,7 +46,8 @@ def approve(
     if json_output:
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:
-        used_by = "targets status uses it" if result["applies_to"].get("kind") == "targets" else "daily runs use it"
+        kind = result["applies_to"].get("kind")
+        used_by = "targets status uses it" if kind == "targets" else "daily runs use it"
         note = f"approved; {used_by}" if result["changed"] else "was already the approved version"
         typer.echo(f"{result['name']} {result['version']} ({result['sha256'][:12]}) {note}")
 

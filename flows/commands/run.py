@@ -98,6 +98,7 @@ def daily(
                     "playbooks": result.get("playbooks", []),
                     "pending": result.get("pending"),
                     "message": result.get("message"),
+                    "allocation": result.get("allocation"),
                 },
                 ensure_ascii=False,
             )

@@ -1,4 +1,6 @@
-"""`arrears validate PLAYBOOK...`: exit 0 when every playbook (emergency plan, targets file) is valid, 2 otherwise."""
+"""`arrears validate PLAYBOOK...`: exit 0 when every file is valid, 2 otherwise.
+
+Files: playbooks, emergency plans, targets files and rosters (dispatched on `kind:`)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import typer
 
 from engine.contracts.errors import InputError, Problem
 from engine.playbook.loader import load_playbook
+from engine.playbook.roster import declares_roster, load_roster
 from engine.playbook.targets import declares_targets, load_targets
 from flows.app import app
 
@@ -29,6 +32,8 @@ def _validate_one(path: Path) -> dict[str, str]:
         return {"name": loaded.plan.name, "version": f"plan v{loaded.plan.version}", "sha256": loaded.sha256}
     if declares_targets(path):
         return load_targets(path).identity
+    if declares_roster(path):
+        return load_roster(path).identity
     return load_playbook(path).identity
 
 
@@ -37,7 +42,7 @@ def validate(
     playbooks: list[Path] = typer.Argument(..., help="playbook YAML files"),
     json_output: bool = typer.Option(False, "--json", help="print the identities as JSON"),
 ) -> None:
-    """Validate playbooks (schema, conditions, templates, compliance limits), emergency plans and targets files."""
+    """Validate playbooks (schema, conditions, templates, compliance limits), emergency plans, targets, rosters."""
     import json
 
     problems: list[Problem] = []

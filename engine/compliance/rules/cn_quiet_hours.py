@@ -28,6 +28,7 @@ class QuietHours(Rule):
     citation = f"{CIVIL_1033}; {CBA}; {GBT}"
     jurisdiction = "CN"
     title = "No collection 22:00–08:00"
+    time_of_day = True
     params = (
         Param("earliest", str, "08:00", "later", "first local time collection may start"),
         Param("latest", str, "22:00", "earlier", "local time from which collection must stop"),

@@ -29,6 +29,7 @@ class ContactTimes(Rule):
     citation = "FCA CONC 7.9.4R"
     jurisdiction = "UK"
     title = "Reasonable times and contact preferences"
+    time_of_day = True
     params = (
         Param("earliest", str, "08:00", "later", "first reasonable local time"),
         Param("latest", str, "21:00", "earlier", "local time from which contact is unreasonable"),

@@ -31,6 +31,7 @@ class InconvenientTime(Rule):
     citation = "12 CFR 1006.6(b)(1)(i)"
     jurisdiction = "US"
     title = "Inconvenient times"
+    time_of_day = True
     params = (
         Param("earliest", str, "08:00", "later", "first convenient local time"),
         Param("latest", str, "21:00", "earlier", "local time from which it is inconvenient again"),
