@@ -5,14 +5,20 @@ term is found in one Aho-Corasick pass per view (`lexicon`), and then, in this o
 
 1. **Negation.** A hit of a *negatable* class that a negation directly governs — ending at
    most the lexicon's `negation_gap` characters before it, in the same phrase — is dropped
-   ("you will not be arrested", "我们不会上门"), and so is a hit joined to a dropped one by
-   "or"/"and"/"或" ("not be arrested or imprisoned"). A negation further away governs
-   nothing: "if you do not pay you will be arrested" is a threat.
-2. **Combinations.** Two classes near each other make a third: a claim of identity followed
-   by an authority ("I am calling from the county sheriff", "这里是朝阳区人民法院"), or an
-   authority with a coercive act (arrest, a visit, telling others) is impersonation; a
-   visiting verb followed by a place is a visit; a harming verb followed by a victim is
-   violence.
+   ("you will not be arrested", "我们不会上门"; also "pretending to be the police",
+   "冒充法院工作人员": talk of impostors is no claim), and so is a hit that overlaps a dropped
+   one or is joined to it by "or"/"and"/"或" ("not be arrested or imprisoned"), or that the
+   negation reaches across a coordination with no new clause between ("we will never
+   threaten you or contact your family"; not "do not ignore us or we will tell your
+   employer"). A negation further away governs nothing: "if you do not pay you will be
+   arrested" and "not paying is a criminal offence" are threats.
+2. **Combinations** (the lexicon's `combinations`). Two classes near each other make a
+   third: a claim of identity followed by an authority or a police rank ("I am calling from
+   the county sheriff", "这里是朝阳区人民法院"), or an authority with a coercive act (arrest,
+   a visit, telling others) is impersonation; a visiting verb followed by a place is a
+   visit; a harming verb followed by a victim is violence; a telling verb followed by an
+   audience, or an audience followed by "will know", is exposure; a possession followed by
+   a loss ("your pension will be taken") is a false consequence.
 3. **No excuse.** Nothing makes a refused class lawful again: lawful wording ("in accordance
    with law", "we may take legal action", "依法", "可能通过法律途径") has no class at all.
    Lawful legal notices pass because naming a court, a hearing date or a lawsuit is in no
@@ -33,6 +39,8 @@ from engine.compliance.normalise import Views, views
 
 # The classes of meaning that make a collection message unlawful (corpus labels use them).
 MEANINGS = ("impersonation", "arrest", "visit", "expose", "violence", "insult", "false_consequence", "intimidation")
+# How far a negation reaches across a coordination ("not ... or ..."), in characters.
+NEGATION_SCOPE = 30
 _CONNECTORS = {"or", "and", "nor", "或", "和", "或者", "及", "、", ",", "，"}
 
 
@@ -76,21 +84,33 @@ def _leaf_hits(v: Views, m: Matcher) -> list[Hit]:
     return hits
 
 
+def _governs(n: Hit, hit: Hit, v: Views, m: Matcher, helpers: dict[str, list[Hit]]) -> bool:
+    """Whether negation `n` directly governs `hit`: right before it, or across a coordination
+    ("never threaten you or contact your family") with no new clause starting in between."""
+    if n.end > hit.start or v.phrase(n.start) != v.phrase(hit.start):
+        return False
+    gap = hit.start - n.end
+    if gap <= m.lexicons[n.lang].negation_gap:
+        return True
+    between = [h for h in helpers["coordinator"] if n.end <= h.start and h.end <= hit.start]
+    breaks = [h for h in helpers["scope_breaker"] if n.end <= h.start and h.end <= hit.start]
+    return gap <= NEGATION_SCOPE and bool(between) and not breaks
+
+
 def _negate(hits: list[Hit], v: Views, m: Matcher) -> list[Hit]:
-    negations = [h for h in hits if h.cls == "negation"]
+    helpers = {cls: [h for h in hits if h.cls == cls] for cls in ("negation", "coordinator", "scope_breaker")}
     kept: list[Hit] = []
     dropped: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (h.start, h.end)):
-        if hit.cls == "negation":
+        if hit.cls in helpers:
             continue
-        if hit.cls in m.lexicons[hit.lang].negatable and (
-            any(
-                n.end <= hit.start
-                and hit.start - n.end <= m.lexicons[n.lang].negation_gap
-                and v.phrase(n.start) == v.phrase(hit.start)
-                for n in negations
+        if (
+            hit.cls in m.lexicons[hit.lang].negatable
+            and (
+                any(_governs(n, hit, v, m, helpers) for n in helpers["negation"])
+                or any(p.start < hit.end and hit.start < p.end for p in dropped)  # overlaps a dropped hit
+                or any(p.end <= hit.start and v.text[p.end : hit.start].strip() in _CONNECTORS for p in dropped)
             )
-            or any(p.end <= hit.start and v.text[p.end : hit.start].strip() in _CONNECTORS for p in dropped)
         ):
             dropped.append(hit)
         else:
