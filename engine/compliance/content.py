@@ -129,16 +129,23 @@ def _near(a: Hit, b: Hit, combo: Combination, v: Views) -> bool:
 
 
 def _combine(hits: list[Hit], combos: Iterable[Combination], v: Views) -> list[Hit]:
-    found = set(hits)
+    by_class: dict[str, set[Hit]] = {}
+    for hit in hits:
+        by_class.setdefault(hit.cls, set()).add(hit)
     for _ in range(2):  # twice: a derived class (visit) may be the half of another combination
         for combo in combos:
-            firsts = [h for h in found if h.cls == combo.first]
-            seconds = [h for h in found if h.cls == combo.second]
-            for a in firsts:
-                for b in seconds:
-                    if _near(a, b, combo, v):
-                        found.add(Hit(combo.cls, min(a.start, b.start), max(a.end, b.end), a.lang))
-    return sorted(found, key=lambda h: (h.start, h.end, h.cls))
+            firsts, seconds = by_class.get(combo.first), by_class.get(combo.second)
+            if not firsts or not seconds:
+                continue
+            made = {
+                Hit(combo.cls, min(a.start, b.start), max(a.end, b.end), a.lang)
+                for a in firsts
+                for b in seconds
+                if _near(a, b, combo, v)
+            }
+            if made:
+                by_class.setdefault(combo.cls, set()).update(made)
+    return sorted((h for found in by_class.values() for h in found), key=lambda h: (h.start, h.end, h.cls))
 
 
 @lru_cache(maxsize=4096)
@@ -146,9 +153,8 @@ def analyse(text: str) -> Analysis:
     """Every class of meaning `text` has (see the module docstring for how)."""
     m, v = matcher(), views(text)
     hits = _negate(_leaf_hits(v, m), v, m)
-    combos = dict.fromkeys(c for lex in m.lexicons.values() for c in lex.combinations)
     by_class: dict[str, list[Hit]] = {}
-    for hit in _combine(hits, combos, v):
+    for hit in _combine(hits, m.combinations, v):
         by_class.setdefault(hit.cls, []).append(hit)
     return Analysis(v.text, {cls: tuple(found) for cls, found in by_class.items()})
 

@@ -126,6 +126,7 @@ class Matcher:
 
     def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
         self.lexicons = {lex.lang: lex for lex in lexicons}
+        self.combinations = tuple(dict.fromkeys(c for lex in lexicons for c in lex.combinations))
         self.words, self.han = ahocorasick.Automaton(), ahocorasick.Automaton()
         entries: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for lex in lexicons:
