@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.compliance import content, lexicon
 from engine.compliance.normalise import normalise
@@ -125,3 +127,30 @@ def test_broken_lexicon_names_file_and_line(tmp_path: Path, text: str, line: int
 
 def test_brace_expansion() -> None:
     assert lexicon.expand("arrest{,ed} {you,him}") == ["arrest you", "arrest him", "arrested you", "arrested him"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_is_analysed_within_its_bounds(text: str) -> None:
+    """Arbitrary Unicode (controls, surrogate-free astral characters, combining marks) never
+    breaks normalisation or the mapping of hits back to the normalised text."""
+    result = content.analyse(text)
+    for hits in result.hits.values():
+        assert all(0 <= h.start < h.end <= len(result.text) for h in hits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["我们是警察", "后果自负", "爆通讯录", "老赖", "you will be arrested", "we know where you live"]),
+    st.lists(st.sampled_from(["\u200b", "\u200d", "\ufeff", "\u00ad", " ", "  ", "·"]), min_size=1, max_size=3),
+    st.integers(min_value=1),
+)
+def test_inserting_invisible_or_spacing_characters_hides_nothing(phrase: str, junk: list[str], seed: int) -> None:
+    """Characters slipped between the letters of a refused phrase do not make it lawful."""
+    before = content.analyse(phrase).classes() & set(content.MEANINGS)
+    chars = list(phrase)
+    for i, piece in enumerate(junk):
+        at = 1 + (seed + i * 7) % (len(chars) - 1)
+        chars.insert(at, piece)
+    after = content.analyse("".join(chars)).classes() & set(content.MEANINGS)
+    assert before and before <= after, ("".join(chars), before, after)

@@ -73,6 +73,10 @@ def _leaf_hits(v: Views, m: Matcher) -> list[Hit]:
     for end, (length, classes) in m.words.iter(v.words):
         start, stop = v.word_span(end - length + 2, end)
         hits += [Hit(cls, start, stop, lang) for cls, lang in classes]
+    if v.latin and len(m.latin):
+        for end, (length, classes) in m.latin.iter(v.latin):
+            start, stop = v.latin_offsets[end - length + 1], v.latin_offsets[end] + 1
+            hits += [Hit(cls, start, stop, lang) for cls, lang in classes]
     if v.han:
         for end, (length, classes) in m.han.iter(v.han):
             start, stop = end - length + 1, end + 1
@@ -81,7 +85,7 @@ def _leaf_hits(v: Views, m: Matcher) -> list[Hit]:
                 short = length <= 2 and cls not in m.lexicons[lang].unsegmented
                 if not short or m.segmented(v.han, start, stop):
                     hits.append(Hit(cls, *span, lang))
-    return hits
+    return list(dict.fromkeys(hits))  # a term found in two views counts once
 
 
 def _governs(n: Hit, hit: Hit, v: Views, m: Matcher, helpers: dict[str, list[Hit]]) -> bool:

@@ -6,7 +6,8 @@ near each other, and which classes a negation can cancel. This module reads the 
 (through the positions-aware YAML reader, so a fault names file, line and field), expands
 `{a,b}` alternatives, normalises every term exactly as texts are normalised, and builds two
 Aho-Corasick automata (pyahocorasick) for all languages together: one over the word view
-(terms padded with spaces, so only whole words match) and one over the Han stream. Built
+(terms padded with spaces, so only whole words match), one over the Han stream, and one
+over the Latin letters with spaces removed (long terms only, see `LATIN_MIN`). Built
 once per process, on first use.
 
 For Chinese, short terms are checked against word boundaries from jieba with the lexicon's
@@ -33,6 +34,10 @@ LANGUAGES = ("zh", "en")
 # Frequency given to lexicon terms in jieba's dictionary: high enough that "会/上门" wins
 # over "会上/门", low enough not to break common words ("办公/安排" stays).
 DOMAIN_FREQ = 20000
+# English terms this long (letters only) are also looked for with all spaces removed, so a
+# space slipped inside a word ("we k now where you live", "dead beat") hides nothing; shorter
+# ones would match across innocent word boundaries too often.
+LATIN_MIN = 8
 _KEYS = {"negation_gap", "negatable", "unsegmented", "classes", "combinations"}
 _COMBINATION_KEYS = {"class", "first", "second", "order", "gap", "within"}
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -127,7 +132,7 @@ class Matcher:
     def __init__(self, lexicons: tuple[Lexicon, ...]) -> None:
         self.lexicons = {lex.lang: lex for lex in lexicons}
         self.combinations = tuple(dict.fromkeys(c for lex in lexicons for c in lex.combinations))
-        self.words, self.han = ahocorasick.Automaton(), ahocorasick.Automaton()
+        self.words, self.han, self.latin = ahocorasick.Automaton(), ahocorasick.Automaton(), ahocorasick.Automaton()
         entries: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for lex in lexicons:
             for cls, terms in lex.terms.items():
@@ -135,11 +140,18 @@ class Matcher:
                     view = "han" if _HAS_HAN.search(term) else "words"
                     key = term.replace(" ", "") if view == "han" else f" {term} "
                     entries.setdefault((view, key), set()).add((cls, lex.lang))
+        latin: dict[str, set[tuple[str, str]]] = {}
         for (view, key), classes in entries.items():
             automaton = self.han if view == "han" else self.words
             automaton.add_word(key, (len(key), tuple(sorted(classes))))
-        self.words.make_automaton()
-        self.han.make_automaton()
+            joined = key.replace(" ", "")
+            if view == "words" and len(joined) >= LATIN_MIN:
+                latin.setdefault(joined, set()).update(classes)
+        for key, classes in latin.items():
+            self.latin.add_word(key, (len(key), tuple(sorted(classes))))
+        for automaton in (self.words, self.han, self.latin):
+            if len(automaton):
+                automaton.make_automaton()
         self.domain = sorted({k for (v, k) in entries if v == "han" and len(k) >= 2 and _HAS_HAN.fullmatch(k[0])})
 
     @cache  # noqa: B019 - one matcher per process, kept for its life

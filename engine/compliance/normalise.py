@@ -15,9 +15,10 @@ the lexicon's own terms go through the same function, so they meet the text on e
 5. letters spelt out one by one ("a r r e s t", "t.e.l.l") joined, and punctuation inside a
    word ("po.lice", "f*ck") removed.
 
-The result is then read two ways (`Views`): as English words (text-speak such as "u", "ur"
+The result is then read three ways (`Views`): as English words (text-speak such as "u", "ur"
 expanded, runs of three or more equal letters squeezed) and as a stream of Han characters
-and ASCII letters/digits with everything else removed, so "抓 你" and "抓.你" read "抓你".
+and ASCII letters/digits with everything else removed, so "抓 你" and "抓.你" read "抓你";
+and as bare Latin letters, so "we k now where you live" still holds "weknowwhereyoulive".
 Positions of both views are mapped back to the normalised text, where sentence and phrase
 boundaries are kept for the combination and negation windows.
 """
@@ -112,6 +113,8 @@ class Views:
     word_spans: tuple[tuple[int, int], ...]  # per word: its span in `text`
     han: str  # Han characters and ASCII letters/digits only ("" when the text has no Han)
     han_offsets: tuple[int, ...]  # per character of `han`: its offset in `text`
+    latin: str  # ASCII letters only, everything else removed
+    latin_offsets: tuple[int, ...]
     clause_ends: tuple[int, ...]
     phrase_ends: tuple[int, ...]
 
@@ -156,6 +159,9 @@ def views(text: str) -> Views:
         runs = list(_HAN_STREAM.finditer(norm))
         han = "".join(m.group(0) for m in runs)
         offsets = tuple(i for m in runs for i in range(m.start(), m.end()))
+    letters = list(_WORD.finditer(norm))
+    latin = "".join(m.group(0) for m in letters)
+    latin_offsets = tuple(i for m in letters for i in range(m.start(), m.end()))
     clauses = tuple(m.start() for m in _CLAUSE_END.finditer(norm))
     phrases = tuple(m.start() for m in _PHRASE_END.finditer(norm))
-    return Views(norm, words, starts, spans, han, offsets, clauses, phrases)
+    return Views(norm, words, starts, spans, han, offsets, latin, latin_offsets, clauses, phrases)
