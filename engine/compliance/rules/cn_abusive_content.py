@@ -24,7 +24,7 @@ class AbusiveContent(PhraseRule):
     jurisdiction = "CN"
     title = "No threats or insults"
 
-    categories = ("threat", "insult")
+    categories = ("violence", "intimidation", "expose", "visit", "false_consequence", "insult")
 
 
 RULE = AbusiveContent()

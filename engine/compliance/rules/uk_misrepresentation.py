@@ -22,7 +22,9 @@ class Misrepresentation(PhraseRule):
     jurisdiction = "UK"
     title = "No threats or misrepresented authority"
 
-    categories = ("threat", "insult", "impersonation", "arrest")
+    categories = (
+        "impersonation", "arrest", "false_consequence", "violence", "intimidation", "expose", "visit", "insult"
+    )  # fmt: skip
 
 
 RULE = Misrepresentation()

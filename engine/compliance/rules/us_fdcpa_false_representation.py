@@ -23,7 +23,7 @@ class FalseRepresentation(PhraseRule):
     jurisdiction = "US"
     title = "No impersonation or arrest threats"
 
-    categories = ("impersonation", "arrest")
+    categories = ("impersonation", "arrest", "false_consequence")
 
 
 RULE = FalseRepresentation()

@@ -24,7 +24,7 @@ class Harassment(PhraseRule):
     jurisdiction = "US"
     title = "No threats or abusive language"
 
-    categories = ("threat", "insult")
+    categories = ("violence", "intimidation", "expose", "visit", "insult")
 
 
 RULE = Harassment()
