@@ -94,7 +94,10 @@ class Allocation(Model):
 
     top_band_priority: int = Field(default=80, description="cases with priority >= this are the top value band")
     top_band_share: float = Field(
-        default=0.8, ge=0, le=1, description="share of a queue's capacity kept first for the top band"
+        default=1.0,
+        ge=0,
+        le=1,
+        description="share of a queue's capacity kept first for the top band (1: plain priority order)",
     )
     overflow: str = Field(
         default="robot",
