@@ -30,6 +30,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
+from engine.kpi.burndown import status_on
 from engine.kpi.daily import artifact_table, compute_and_store_kpis
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
 from engine.run.relay import pending_count
@@ -240,6 +241,22 @@ def _kpis(engine: Any, day: str) -> None:
     create_table_artifact(key="daily-kpis", table=artifact_table(kpis), description=f"KPIs of {day} (no personal data)")
 
 
+def _targets(engine: Any, day: str) -> None:
+    """Target progress on the day (`arrears targets status` rows, per queue: no personal data),
+    when targets for its month are approved; none, and no artifact, otherwise."""
+    found = status_on(engine, date.fromisoformat(day))
+    if found is None:
+        return
+    loaded, rows = found
+    t = loaded.targets
+    table = [{**row, "currency": t.currency_of(target)} for row, target in zip(rows, t.targets, strict=True)]
+    create_table_artifact(
+        key="daily-targets",
+        table=table,
+        description=f"Target progress on {day}: {t.name} {t.version} ({loaded.sha256[:12]}), month {t.month}",
+    )
+
+
 @flow(name=FLOW_NAME, persist_result=False, log_prints=False)
 def daily_strategy_run(
     as_of: str | None = None,
@@ -275,6 +292,7 @@ def daily_strategy_run(
         heads = finish_run(engine, run_id, state, result)
     _publish(day, run_id, identities, result, heads)
     _kpis(engine, day)
+    _targets(engine, day)
     if relay["pending"]:  # a failed flow run that says why, without an exception's traceback
         return Failed(
             message=f"{relay['pending']} contacts of {day} are recorded but not yet dispatched "

@@ -28,6 +28,16 @@ def month_targets(engine: Engine, day: date) -> LoadedTargets | None:
         return None
 
 
+def status_on(engine: Engine, day: date) -> tuple[LoadedTargets, list[dict[str, str]]] | None:
+    """The approved targets of `day`'s month and their `arrears targets status` rows on `day`,
+    or None without approved targets (what the daily run's artifact and the demo show)."""
+    loaded = month_targets(engine, day)
+    if loaded is None:
+        return None
+    first, _ = loaded.targets.bounds
+    return loaded, status(loaded.targets, day, collected_by_queue(engine, first, day))
+
+
 def burndown(engine: Engine, loaded: LoadedTargets, day: date) -> tuple[list[dict[str, str]], go.Figure]:
     """Status rows on `day` and the chart: cumulative collected per queue by working day."""
     targets = loaded.targets
@@ -59,5 +69,9 @@ def section(engine: Engine, day: date) -> dict[str, Any] | None:
     if loaded is None:
         return None
     rows, fig = burndown(engine, loaded, day)
-    return {"name": f"{loaded.targets.name} {loaded.targets.version}", "month": loaded.targets.month,
-            "rows": rows, "figure": fig}
+    return {
+        "name": f"{loaded.targets.name} {loaded.targets.version}",
+        "month": loaded.targets.month,
+        "rows": rows,
+        "figure": fig,
+    }
