@@ -30,7 +30,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
-from engine.kpi.burndown import status_on
+from engine.kpi.burndown import artifact_rows
 from engine.kpi.daily import artifact_table, compute_and_store_kpis
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
 from engine.run.relay import pending_count
@@ -242,14 +242,13 @@ def _kpis(engine: Any, day: str) -> None:
 
 
 def _targets(engine: Any, day: str) -> None:
-    """Target progress on the day (`arrears targets status` rows, per queue: no personal data),
-    when targets for its month are approved; none, and no artifact, otherwise."""
-    found = status_on(engine, date.fromisoformat(day))
+    """Target progress on the day (`arrears targets status` rows per queue; no amounts for a queue
+    of fewer than five accounts), when targets for its month are approved; else no artifact."""
+    found = artifact_rows(engine, date.fromisoformat(day))
     if found is None:
         return
-    loaded, rows = found
+    loaded, table = found
     t = loaded.targets
-    table = [{**row, "currency": t.currency_of(target)} for row, target in zip(rows, t.targets, strict=True)]
     create_table_artifact(
         key="daily-targets",
         table=table,

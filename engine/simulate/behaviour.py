@@ -19,9 +19,10 @@ hardship case, the agitated customer and the fraudster):
 | fraudster | answers first thing, promises, never pays | 9 |
 
 An account's type comes from its flags when they say (`lost_contact` → lost_contact,
-`fraud_suspect` → fraudster, `vulnerable` → hardship, `complaint_open` → agitated), else
-from its id and the seed, by the shares below (so a customer whose complaint the simulation
-recorded behaves as agitated from then on). The probability that a contact is answered
+`fraud_suspect` → fraudster, `vulnerable` → hardship), else from its id and the seed, by the
+shares below. Only flags the simulation never sets decide: a complaint it records
+(`complaint_open`) leaves the type as it was, so simulating a day again gives the same lines.
+The probability that a contact is answered
 (a call picked up, a message read) is `answer[group] × exp(-½ (d / spread)²)`, d the distance
 in hours from the type's `best_hour` (on the 24-hour circle), floored at 1 %: highest at
 `best_hour` by construction, the known answer a best-time-to-call model must recover.
@@ -107,8 +108,7 @@ TYPES: dict[str, CustomerType] = {
               promise=0.35, pay_now=0.0, full=1.0, on_time=0.0, breaks=1.0, complain=0.10, call_back=0.05),
     )
 }  # fmt: skip
-FLAG_TYPES = (("lost_contact", "lost_contact"), ("fraud_suspect", "fraudster"), ("vulnerable", "hardship"),
-              ("complaint_open", "agitated"))  # fmt: skip
+FLAG_TYPES = (("lost_contact", "lost_contact"), ("fraud_suspect", "fraudster"), ("vulnerable", "hardship"))
 
 
 def uniform(seed: int, *parts: Any) -> float:

@@ -23,7 +23,7 @@ What a contact brings (per account and day, contacts in time order):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from engine.simulate.behaviour import CHANNEL_GROUP, CustomerType, answer_probab
 
 CENT = Decimal("0.01")
 UNANSWERED = ("no_answer", "no_answer", "busy", "voicemail")
+INBOUND = "inbound-desk"  # the `by` of a debtor's call-in
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,9 @@ def commitment(seed: int, t: CustomerType, contact: Contact, acc: AccountView, o
     money = amount(seed, t, acc.balance, *parts)
     if money <= 0:
         return
-    stamp = contact.at.strftime("%Y%m%dT%H%M%S")
+    # ids name the account, the instant and the side (a contact of ours, or the debtor's call-in)
+    side = "in" if contact.by == INBOUND else "out"
+    stamp = f"{contact.at.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}-{side}"
     if u < t.complain + t.promise:
         made = local(contact.at, acc.timezone).date()
         due = made + timedelta(days=1 + int(uniform(seed, *parts, "due") * t.promise_days))
@@ -142,10 +145,15 @@ def commitment(seed: int, t: CustomerType, contact: Contact, acc: AccountView, o
         )  # fmt: skip
 
 
+def _key(c: Contact) -> tuple[str, datetime, str]:
+    return (c.account_id, c.at, c.channel)
+
+
 def day_outcomes(seed: int, contacts: list[Contact], accounts: dict[str, AccountView]) -> DayOutcomes:
-    """Every contact's outcome; at most one commitment per account (its first conversation or reply)."""
+    """Every contact's outcome (one per account, instant and channel, the history's key); at most
+    one commitment per account (its first conversation or reply)."""
     out, committed = DayOutcomes(), set()
-    for contact in sorted(contacts, key=lambda c: (c.account_id, c.at, c.channel)):
+    for contact in sorted({_key(c): c for c in contacts}.values(), key=_key):
         acc = accounts.get(contact.account_id)
         if acc is None:
             continue
@@ -166,7 +174,7 @@ def _call_back(seed: int, t: CustomerType, contact: Contact, acc: AccountView) -
     day = local(contact.at, acc.timezone).date() + timedelta(days=1 + int(uniform(seed, *parts, "cb_day") * 3))
     minute = int(uniform(seed, *parts, "cb_minute") * 7 * 60)  # 12:00–18:59, after the day's run
     at = datetime.combine(day, time(12), ZoneInfo(acc.timezone or "UTC")) + timedelta(minutes=minute)
-    return Contact(acc.account_id, at, "call", "debtor", None, None, "inbound-desk", True)
+    return Contact(acc.account_id, at, "call", "debtor", None, None, INBOUND, True)
 
 
 def callbacks(

@@ -2,7 +2,7 @@
 what the simulated customers did through the CLI's own import paths.
 
 `simulate_between(engine, seed, day, until, workdir)` is the step between two business days:
-the contacts the run of `day` dispatched are answered (history lines), promises and
+the dispatched contacts scheduled in [`day`, `until`) are answered (history lines), promises and
 complaints follow, debtors reached by earlier contacts call in, and payments arrive for every
 date in [`day`, `until`) — today's quick payments and the simulated promises that fall due.
 Everything is written as JSON Lines files in `workdir` and loaded with `import_accounts` (complaints), `import_history`,
@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select
 from engine.contracts.facts import Account, outbox_history
 from engine.simulate.outcomes import AccountView, Contact, callbacks, day_outcomes, promise_payments
 from engine.store.imports import Imported, import_accounts, import_history
-from engine.store.models import AccountRow, OutboxContact, OutboxDispatch, Promise
+from engine.store.models import AccountRow, OutboxContact, OutboxDispatch, Payment, Promise
 from engine.store.outcomes import import_payments, import_promises
 
 
@@ -40,7 +40,8 @@ class Simulated:
     complaints: Imported
 
 
-# Contacts of this many days before a step can still prompt a call back in it (1..3 days, and a weekend).
+# Contacts dispatched this many days before a step can still take place in it (an action is
+# scheduled at its next allowed instant) or prompt a call-in in it (1..3 days, and a weekend).
 CALL_BACK_WINDOW = 7
 
 
@@ -89,6 +90,16 @@ def simulated_promises(engine: Engine, seed: int) -> list[dict[str, Any]]:
                 for pid, aid, made, due, amount in conn.execute(query)]  # fmt: skip
 
 
+def _not_yet(engine: Engine, column: Any, lines: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The lines whose id is not on the record yet: a step simulated again adds nothing (its
+    amounts, drawn from balances that its own payments lowered, would differ the second time)."""
+    ids = sorted({line[key] for line in lines})
+    with engine.connect() as conn:
+        known = {row[0] for start in range(0, len(ids), 500)
+                 for row in conn.execute(select(column).where(column.in_(ids[start : start + 500])))}  # fmt: skip
+    return [line for line in lines if line[key] not in known]
+
+
 def _write(path: Path, lines: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     return path
@@ -109,8 +120,8 @@ def simulate_between(engine: Engine, seed: int, day: date, until: date, workdir:
     """The simulated customers' answers to `day`'s contacts and their payments up to `until`."""
     workdir.mkdir(parents=True, exist_ok=True)
     stem = f"sim-{seed}-{day.isoformat()}"
-    contacts = dispatched_contacts(engine, day, day)
     earlier = dispatched_contacts(engine, day - timedelta(days=CALL_BACK_WINDOW), day)
+    contacts = [c for c in earlier if day <= c.at.date() < until]  # those that take place now
     views = {aid: _view(acc) for aid, acc in _accounts(engine, {c.account_id for c in earlier}).items()}
     out = day_outcomes(seed, contacts, views)
     inbound = callbacks(seed, day, until, earlier, views)
@@ -120,10 +131,12 @@ def simulate_between(engine: Engine, seed: int, day: date, until: date, workdir:
     out.complaints += inbound.complaints
     complaints = _complaints(engine, out.complaints, workdir, stem)
     history = import_history(engine, _write(workdir / f"{stem}-history.jsonl", out.history))
-    promises = import_promises(engine, _write(workdir / f"{stem}-promises.jsonl", out.promises))
+    made = _not_yet(engine, Promise.__table__.c.promise_id, out.promises, "promise_id")
+    promises = import_promises(engine, _write(workdir / f"{stem}-promises.jsonl", made))
     owed = simulated_promises(engine, seed)
     debtors = {aid: _view(acc) for aid, acc in _accounts(engine, {p["account_id"] for p in owed}).items()}
     paying = out.payments + promise_payments(seed, day, until, owed, debtors)
+    paying = _not_yet(engine, Payment.__table__.c.reference, paying, "payment_id")
     payments = import_payments(engine, _write(workdir / f"{stem}-payments.jsonl", paying))
     talks = sum(1 for line in out.history if line["outcome"] == "conversation")
     return Simulated(len(contacts), talks, history, promises, payments, complaints)
