@@ -82,8 +82,9 @@ def simulate(engine: Any, seed: int, day: date, until: date, workdir: Path) -> N
 
     s = simulate_between(engine, seed, day, until, workdir)
     typer.echo(
-        f"   {'':10}  customers: {s.conversations} conversations (of {s.contacts} contacts, and call-ins), "
-        f"promises {s.promises.new}, payments {s.payments.new}, complaints {s.complaints.new + s.complaints.updated}"
+        f"   {'':10}  customers: {s.contacts} contacts took place, {s.conversations} conversations (call-ins "
+        f"included), {s.promises.new} promises, {s.payments.new} payments, "
+        f"{s.complaints.new + s.complaints.updated} complaints"
     )
 
 

@@ -112,3 +112,19 @@ def test_call_ins_come_after_the_contact_and_inside_the_window() -> None:
     assert len(lines) == len({line["account_id"] for line in lines})
     for line in lines:
         assert datetime.fromisoformat(line["at"]).hour >= 12, "a call-in before the day's run"
+
+
+def test_the_documented_parameters_are_the_model() -> None:
+    """docs/simulation.md's table states each type's parameters; it must be the code's."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "simulation.md").read_text(encoding="utf-8")
+    rows = {cells[0]: cells[1:] for line in text.splitlines() if line.startswith("| ")
+            for cells in [[c.strip() for c in line.strip("|").split("|")]] if cells[0] in TYPES}  # fmt: skip
+    assert set(rows) == set(TYPES)
+    for name, t in TYPES.items():
+        share, best, answer, *rest = rows[name]
+        assert float(share.rstrip(" %")) / 100 == pytest.approx(t.share) and int(best) == t.best_hour
+        assert [float(x) for x in answer.split("/")] == [t.answer[g] for g in ("voice", "text", "mail")]
+        expected = [t.promise, t.pay_now, t.full, t.on_time, t.breaks, t.complain, t.call_back]
+        assert [float(x) for x in rest] == pytest.approx(expected), name

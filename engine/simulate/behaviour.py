@@ -56,7 +56,7 @@ class CustomerType:
     reply: that a read message is answered.
     promise: to promise to pay in a conversation (or a reply).
     pay_now: to pay, without promising, within hours of a conversation.
-    full: that a promise or payment is for the whole balance (else 30–60 % of it).
+    full: that a promise or payment is for the whole balance (else 10–40 % of it).
     on_time: that a kept promise is paid by its due date (else 1..late_days after it).
     breaks: that a promise is never paid.
     complain: that a conversation ends in a complaint (the account is flagged complaint_open).
@@ -93,17 +93,17 @@ TYPES: dict[str, CustomerType] = {
     t.name: t
     for t in (
         _type("cooperative", 0.30, 10, 4.0, 0.75, 0.80, 0.60, right_party=0.95, refuse=0.02, reply=0.40,
-              promise=0.50, pay_now=0.35, full=0.70, on_time=0.90, breaks=0.05, complain=0.01, call_back=0.15),
+              promise=0.40, pay_now=0.25, full=0.35, on_time=0.90, breaks=0.05, complain=0.01, call_back=0.15),
         _type("procrastinator", 0.30, 20, 3.0, 0.55, 0.60, 0.35, right_party=0.90, refuse=0.05, reply=0.20,
-              promise=0.60, pay_now=0.08, full=0.30, on_time=0.35, breaks=0.40, complain=0.02, call_back=0.08),
+              promise=0.45, pay_now=0.05, full=0.15, on_time=0.35, breaks=0.40, complain=0.02, call_back=0.08),
         _type("resister", 0.15, 13, 3.0, 0.40, 0.35, 0.20, right_party=0.90, refuse=0.40, reply=0.05,
-              promise=0.15, pay_now=0.03, full=0.50, on_time=0.50, breaks=0.60, complain=0.05, call_back=0.02),
+              promise=0.15, pay_now=0.03, full=0.20, on_time=0.50, breaks=0.60, complain=0.05, call_back=0.02),
         _type("lost_contact", 0.05, 11, 5.0, 0.12, 0.15, 0.10, right_party=0.30, refuse=0.05, reply=0.05,
-              promise=0.30, pay_now=0.05, full=0.50, on_time=0.50, breaks=0.50, complain=0.01, call_back=0.03),
+              promise=0.30, pay_now=0.05, full=0.30, on_time=0.50, breaks=0.50, complain=0.01, call_back=0.03),
         _type("hardship", 0.12, 15, 4.0, 0.60, 0.55, 0.40, right_party=0.95, refuse=0.05, reply=0.30,
-              promise=0.45, pay_now=0.15, full=0.10, on_time=0.60, breaks=0.30, complain=0.02, call_back=0.12),
+              promise=0.35, pay_now=0.08, full=0.05, on_time=0.60, breaks=0.30, complain=0.02, call_back=0.12),
         _type("agitated", 0.05, 18, 3.0, 0.55, 0.40, 0.30, right_party=0.90, refuse=0.30, reply=0.10,
-              promise=0.20, pay_now=0.05, full=0.40, on_time=0.50, breaks=0.50, complain=0.25, call_back=0.06),
+              promise=0.20, pay_now=0.05, full=0.20, on_time=0.50, breaks=0.50, complain=0.25, call_back=0.06),
         _type("fraudster", 0.03, 9, 2.0, 0.35, 0.50, 0.50, right_party=0.50, refuse=0.20, reply=0.10,
               promise=0.35, pay_now=0.0, full=1.0, on_time=0.0, breaks=1.0, complain=0.10, call_back=0.05),
     )

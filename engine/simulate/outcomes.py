@@ -108,10 +108,10 @@ def history_line(contact: Contact, outcome: str, party: str, direction: str = "o
 
 
 def amount(seed: int, t: CustomerType, balance: Decimal, *parts: Any) -> Decimal:
-    """The whole balance (probability `full`), else 30–60 % of it, in cents, rounded down."""
+    """The whole balance (probability `full`), else 10–40 % of it, in cents, rounded down."""
     if uniform(seed, *parts, "full") < t.full:
         return balance
-    share = Decimal(str(round(0.3 + 0.3 * uniform(seed, *parts, "share"), 4)))
+    share = Decimal(str(round(0.1 + 0.3 * uniform(seed, *parts, "share"), 4)))
     return (balance * share).quantize(CENT, ROUND_DOWN)
 
 
