@@ -30,6 +30,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from emergency.guard import hold_for_emergencies
+from engine.kpi.burndown import artifact_rows
 from engine.kpi.daily import artifact_table, compute_and_store_kpis
 from engine.run.allocate import allocate_day
 from engine.run.daily import ChunkStats, chunk_bounds, count_accounts, process_chunk
@@ -254,6 +255,21 @@ def _kpis(engine: Any, day: str) -> None:
     create_table_artifact(key="daily-kpis", table=artifact_table(kpis), description=f"KPIs of {day} (no personal data)")
 
 
+def _targets(engine: Any, day: str) -> None:
+    """Target progress on the day (`arrears targets status` rows per queue; no amounts for a queue
+    of fewer than five accounts), when targets for its month are approved; else no artifact."""
+    found = artifact_rows(engine, date.fromisoformat(day))
+    if found is None:
+        return
+    loaded, table = found
+    t = loaded.targets
+    create_table_artifact(
+        key="daily-targets",
+        table=table,
+        description=f"Target progress on {day}: {t.name} {t.version} ({loaded.sha256[:12]}), month {t.month}",
+    )
+
+
 @flow(name=FLOW_NAME, persist_result=False, log_prints=False)
 def daily_strategy_run(
     as_of: str | None = None,
@@ -291,6 +307,7 @@ def daily_strategy_run(
         heads = finish_run(engine, run_id, state, result)
     _publish(day, run_id, identities, result, heads)
     _kpis(engine, day)
+    _targets(engine, day)
     if relay["pending"]:  # a failed flow run that says why, without an exception's traceback
         return Failed(
             message=f"{relay['pending']} contacts of {day} are recorded but not yet dispatched "

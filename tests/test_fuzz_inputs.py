@@ -288,7 +288,7 @@ def test_import_writes_all_or_nothing_and_names_bad_input(store: Any, tmp_path_f
     before = _rows(store)
     loader = import_accounts if kind == "accounts" else import_history
     try:
-        assert loader(store, path) == 2
+        assert loader(store, path).read == 2
     except InputError as exc:
         assert _rows(store) == before, "a refused file wrote something"
         assert_named("\n".join(str(p) for p in exc.problems), path, field)

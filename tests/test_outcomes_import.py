@@ -64,7 +64,9 @@ def test_payments_lower_the_balance_and_reimport_changes_nothing(ready: Cli, db_
     pays = _write(tmp_path / "p.jsonl", [_pay("P1"), _pay("P2", amount="250.50"), _pay("P3", "A2", "80.00")])
     result = ready("import", "payments", str(pays), "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"file": str(pays), "kind": "payments", "records": 3}
+    assert json.loads(result.stdout) == {
+        "file": str(pays), "kind": "payments", "records": 3, "new": 3, "updated": 0, "unchanged": 0
+    }
     balance, credit, facts = _account(db_url, "A1")
     assert (balance, credit, facts["balance"]) == ("649.50", None, "649.50")
     # overpayment: balance 0, never negative, the rest kept as a credit

@@ -26,7 +26,7 @@ from engine.contracts.facts import Account, PaymentLine, PromiseLine
 from engine.contracts.jsonl import read_models
 from engine.contracts.numbers import check_money
 from engine.store.clock import iso_utc, now_iso
-from engine.store.imports import BATCH, Progress, facts_json
+from engine.store.imports import BATCH, Imported, Progress, facts_json
 from engine.store.models import AccountRow, Payment, Promise
 
 
@@ -69,7 +69,7 @@ def _payment_key(p: PaymentLine) -> tuple[Any, ...]:
     return (p.account_id, iso_utc(p.at), p.amount, p.currency)
 
 
-def _apply_payments(conn: Connection, name: str, batch: list[tuple[int, PaymentLine]], now: str) -> None:
+def _apply_payments(conn: Connection, name: str, batch: list[tuple[int, PaymentLine]], now: str) -> Imported:
     y = Payment.__table__
     columns = [y.c.account_id, y.c.paid_at, y.c.amount, y.c.currency]
     ids = [p.payment_id for _, p in batch]
@@ -83,7 +83,7 @@ def _apply_payments(conn: Connection, name: str, batch: list[tuple[int, PaymentL
         if p.payment_id in known:
             if known[p.payment_id] != _payment_key(p):
                 raise InputError.at(name, lineno, 1, f"payment_id {p.payment_id!r} is on the record with other content")
-            continue
+            continue  # already recorded: counted as unchanged below
         acc = _account_of(name, lineno, held, p.account_id)
         if acc.account.currency != p.currency:
             have = acc.account.currency or "no currency"
@@ -101,6 +101,7 @@ def _apply_payments(conn: Connection, name: str, batch: list[tuple[int, PaymentL
     if new:
         conn.execute(insert(y), new)
     _write_balances(conn, [h for h in held.values() if h.changed], now)
+    return Imported(new=len(new), unchanged=len(batch) - len(new))
 
 
 def _write_balances(conn: Connection, changed: list[_Held], now: str) -> None:
@@ -123,7 +124,7 @@ def _promise_key(p: PromiseLine) -> tuple[Any, ...]:
     return (p.account_id, iso_utc(p.made_at), p.due.isoformat(), p.amount, p.model_dump_json())
 
 
-def _apply_promises(conn: Connection, name: str, batch: list[tuple[int, PromiseLine]]) -> None:
+def _apply_promises(conn: Connection, name: str, batch: list[tuple[int, PromiseLine]]) -> Imported:
     t = Promise.__table__
     columns = [t.c.account_id, t.c.made_at, t.c.due_date, t.c.amount, t.c.body]
     known = {
@@ -149,32 +150,33 @@ def _apply_promises(conn: Connection, name: str, batch: list[tuple[int, PromiseL
         )  # fmt: skip
     if new:
         conn.execute(insert(t), new)
+    return Imported(new=len(new), unchanged=len(batch) - len(new))
 
 
-def import_payments(engine: Engine, path: str | Path, progress: Progress | None = None) -> int:
-    """Record every payment of `path` and lower balances; returns how many lines were read."""
+def import_payments(engine: Engine, path: str | Path, progress: Progress | None = None) -> Imported:
+    """Record every payment of `path` and lower balances; returns the lines new to the record and
+    those already recorded (`unchanged`)."""
     now, name = now_iso(), str(path)
     return _stream(engine, path, PaymentLine, lambda conn, batch: _apply_payments(conn, name, batch, now), progress)
 
 
-def import_promises(engine: Engine, path: str | Path, progress: Progress | None = None) -> int:
-    """Record every promise to pay of `path`; returns how many lines were read."""
+def import_promises(engine: Engine, path: str | Path, progress: Progress | None = None) -> Imported:
+    """Record every promise to pay of `path`; returns the lines new and already recorded."""
     return _stream(engine, path, PromiseLine, lambda conn, batch: _apply_promises(conn, str(path), batch), progress)
 
 
-def _stream(engine: Engine, path: str | Path, model: Any, apply: Any, progress: Progress | None) -> int:
+def _stream(engine: Engine, path: str | Path, model: Any, apply: Any, progress: Progress | None) -> Imported:
     """One transaction over the file, applied a batch at a time (in file order)."""
-    count, batch = 0, []
+    done, batch = Imported(), []
     with engine.begin() as conn:
         for lineno, line in read_models(path, model):
             batch.append((lineno, line))
-            count += 1
             if len(batch) >= BATCH:
-                apply(conn, batch)
+                done.add(apply(conn, batch))
                 if progress:
                     progress(len(batch))
                 batch = []
-        apply(conn, batch)
+        done.add(apply(conn, batch))
         if progress:
             progress(len(batch))
-    return count
+    return done

@@ -1,9 +1,11 @@
-"""`arrears demo`: a fresh database, a synthetic portfolio, the shipped playbooks, one full day.
+"""`arrears demo`: a fresh database, a synthetic portfolio, the shipped playbooks, the closed loop.
 
 What a newcomer runs first (`make demo`): it exercises every step a real day has — import,
-maker-checker approval by two people, the Prefect flow, the outbox, the audit trail — and
-ends with what to look at next. The database lives in the demo's home folder, so the
-`arrears audit …` commands it prints work as shown.
+maker-checker approval by two people, the Prefect flow, the outbox, the audit trail — over
+several business days in a row, with simulated customers answering, promising and paying
+between them (`flows.demo_loop`, `engine.simulate`), and ends with the KPI table, the target
+progress, the HTML report and what to look at next. The database lives in the demo's home
+folder, so the `arrears …` commands it prints work as shown.
 """
 
 from __future__ import annotations
@@ -67,11 +69,6 @@ def _names(engine: Any, account_id: str) -> list[str]:
     return [name, *name.split()] if isinstance(name, str) else []
 
 
-def _top(counts: dict[str, int], n: int = 8) -> str:
-    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return ", ".join(f"{k} {v}" for k, v in items) or "none"
-
-
 def _seed(engine: Any, day: date, accounts: int) -> None:
     """Step 1: a synthetic CN/US/UK portfolio and its contact history, imported."""
     from engine.store.imports import count_lines, import_accounts, import_history
@@ -82,17 +79,20 @@ def _seed(engine: Any, day: date, accounts: int) -> None:
         at = datetime.combine(day, datetime.min.time(), UTC)
         a_path, h_path = write_portfolio(Path(tmp), accounts, at)
         with progress_bar("importing accounts", accounts) as advance:
-            n_acc = import_accounts(engine, a_path, advance)
+            n_acc = import_accounts(engine, a_path, advance).read
         with progress_bar("importing history", count_lines(h_path)) as advance:
-            n_hist = import_history(engine, h_path, advance)
+            n_hist = import_history(engine, h_path, advance).read
     typer.echo(f"1. imported {n_acc} synthetic accounts (CN/US/UK) and {n_hist} past contacts")
 
 
-def _activate(engine: Any, playbooks_dir: Path) -> None:
-    """Step 2: every strategy playbook activated by one person and approved by another."""
+def _activate(engine: Any, playbooks_dir: Path, targets: list[Path]) -> None:
+    """Step 2: every strategy playbook and the demo's targets, activated by one person and
+    approved by another."""
     from engine.store.playbooks import activate, approve
 
-    for path in _strategy_playbooks(playbooks_dir):
+    from flows.demo_worklist import DEMO_ROSTER
+
+    for path in [*_strategy_playbooks(playbooks_dir), *targets, DEMO_ROSTER]:
         identity, _ = activate(engine, path, MAKER)
         approve(engine, identity["sha256"], CHECKER)
         typer.echo(
@@ -101,24 +101,15 @@ def _activate(engine: Any, playbooks_dir: Path) -> None:
         )
 
 
-def _run_day(day: date) -> None:
-    """Step 3: the daily strategy as a Prefect flow; a run that does not complete ends the demo."""
-    from flows.commands.run import run_daily_flow
+def _targets_files(playbooks_dir: Path, home: Path, days: list[date], accounts: int) -> list[Path]:
+    """The demo's targets, one file per month the days touch, from the shipped example."""
+    from flows.demo_loop import demo_targets
 
-    echo = typer.echo
-    echo("3. running the daily strategy as a Prefect flow (temporary local server, ~20 s)…")
-    result = run_daily_flow(day.isoformat(), None, 1000, "outbox", "UTC", progress=True)
-    if result["state"] != "COMPLETED":
-        echo(f"the run ended {result['state']}: {result.get('message')}", err=True)
-        raise typer.Exit(1)
-    echo(
-        f"   run {result['flow_run_id']}: {result['decided']} accounts decided, {result['dispatched']} contacts "
-        f"written to the outbox, {result['blocked']} actions blocked by compliance"
-    )
-    echo(f"   by stage:      {_top(result['by_stage'])}")
-    echo(f"   by channel:    {_top(result['by_channel'])}")
-    echo(f"   by assignment: {_top(result['by_assignment'])}")
-    echo(f"   blocked by:    {_top(result['blocked_by_rule'])}")
+    shipped = sorted((playbooks_dir / "targets").glob("*.yaml"))
+    if not shipped:
+        return []
+    months = sorted({d.strftime("%Y-%m") for d in days})
+    return [demo_targets(shipped[0], home / "targets", month, accounts) for month in months]
 
 
 def _explain_three(engine: Any, day: date) -> list[str]:
@@ -127,7 +118,7 @@ def _explain_three(engine: Any, day: date) -> list[str]:
     from engine.store import audit_views
 
     echo = typer.echo
-    echo("\n4. three decisions, explained (personal data masked):")
+    echo(f"\n4. three decisions of {day}, explained (personal data masked):")
     contacts = audit_views.contacts(engine, day.isoformat())
     picks: list[str] = []
     for prefix in ("CN-", "US-", "UK-"):
@@ -149,14 +140,16 @@ def _explain_three(engine: Any, day: date) -> list[str]:
     return picks
 
 
-def _next_steps(home: Path, day: date, first: str) -> None:
+def _next_steps(home: Path, days: list[date], first: str) -> None:
     """What to look at next, against the same database."""
     from engine.settings import database_url
 
-    url = database_url()
+    url, day = database_url(), days[-1]
     typer.echo(f"""
 Explore (same database: export ARREARS_HOME={home}; the `arrears` command is in
 .venv/bin — `source .venv/bin/activate` first when you came here through `make demo`):
+  arrears kpi --from {days[0]} --to {day} --by jurisdiction
+  arrears targets status --date {day}
   arrears audit runs --json
   arrears audit contacts --date {day} --account {first} --json
   arrears audit explain {first} --date {day}
@@ -173,12 +166,15 @@ Or `arrears serve`: it starts a Prefect server with its UI, prints the address, 
 @app.command("demo")
 def demo(
     home: Path | None = typer.Option(None, "--home", help="state folder (default $ARREARS_HOME or ./.arrears)"),
-    accounts: int = typer.Option(6000, "--accounts", min=5000, help="portfolio size (CN/US/UK)"),
-    as_of: str | None = typer.Option(None, "--as-of", help="business date (default today)"),
+    accounts: int = typer.Option(6000, "--accounts", min=50, help="portfolio size (CN/US/UK)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="first business date (default today)"),
+    days: int = typer.Option(5, "--days", min=1, max=23, help="business days to run in a row"),
+    seed: int = typer.Option(7, "--seed", help="seed of the simulated customers' behaviour"),
     reset: bool = typer.Option(False, "--reset", help="replace an existing non-demo database in --home"),
     playbooks_dir: Path = typer.Option(SHIPPED, "--playbooks", help="folder of playbooks to activate"),
 ) -> None:
-    """Seed a synthetic portfolio in a fresh database and run one day end to end."""
+    """Seed a synthetic portfolio, run several business days with simulated customers between them,
+    then print the KPI table, the target progress and where the HTML report is."""
     from engine.settings import arrears_home
 
     home = (home or arrears_home()).resolve()
@@ -188,13 +184,19 @@ def demo(
 
     from engine.contracts.timestamps import parse_date
     from engine.store.db import ready_engine, upgrade
+    from flows import demo_loop
+    from flows.demo_worklist import show_worklist
 
-    day = parse_date(as_of)
-    typer.echo(f"Arrears demo in {home}")
+    dates = demo_loop.business_days(parse_date(as_of), days)
+    typer.echo(f"Arrears demo in {home}: {dates[0]} … {dates[-1]}")
     upgrade()
     engine = ready_engine()
-    _seed(engine, day, accounts)
-    _activate(engine, playbooks_dir)
-    _run_day(day)
-    picks = _explain_three(engine, day)
-    _next_steps(home, day, picks[0] if picks else "ACCOUNT")
+    _seed(engine, dates[0], accounts)
+    _activate(engine, playbooks_dir, _targets_files(playbooks_dir, home, dates, accounts))
+    demo_loop.run_days(engine, dates, seed, home / "simulated")
+    picks = _explain_three(engine, dates[-1])
+    demo_loop.kpi_table(engine, dates)
+    demo_loop.target_progress(engine, dates[-1])
+    show_worklist(dates[-1].isoformat())
+    demo_loop.report(engine, dates, home)
+    _next_steps(home, dates, picks[0] if picks else "ACCOUNT")

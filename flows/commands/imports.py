@@ -1,18 +1,43 @@
-"""`arrears import accounts|history|payments|promises FILE.jsonl`: load facts into the system of record."""
+"""`arrears import accounts|history|payments|promises FILE.jsonl`: load facts into the system of record.
+
+Each says what happened, not just how many lines it read: `3 new accounts, 1 updated,
+2 unchanged`, or `0 new payments, 1 already recorded` for a re-import that changed nothing
+(payments and promises are never updated: other content under a known id is refused).
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from flows.app import app
 
+if TYPE_CHECKING:  # the CLI imports the store only when a command runs
+    from engine.store.imports import Imported
+
+NOUNS = {"accounts": "account", "history": "history line", "payments": "payment", "promises": "promise"}
+
 import_app = typer.Typer(
     help="Load account facts, contact history, payments and promises to pay (JSON Lines).", no_args_is_help=True
 )
 app.add_typer(import_app, name="import")
+
+
+def summary(kind: str, done: Imported) -> str:
+    """One line a person reads: what the import added, changed and found already there."""
+
+    def noun(n: int) -> str:
+        return NOUNS[kind] + ("" if n == 1 else "s")
+
+    parts = [f"{done.new} new {noun(done.new)}"]
+    if kind in ("accounts", "history"):
+        parts += [f"{done.updated} updated", f"{done.unchanged} unchanged"]
+    else:
+        parts += [f"{done.unchanged} already recorded"]
+    return ", ".join(parts)
 
 
 def _run(kind: str, path: Path, json_output: bool) -> None:
@@ -30,11 +55,11 @@ def _run(kind: str, path: Path, json_output: bool) -> None:
     }
     loader = loaders[kind]
     with progress_bar(f"importing {kind}", count_lines(path)) as advance:
-        n = loader(engine, path, advance)
+        done = loader(engine, path, advance)
     if json_output:
-        typer.echo(json.dumps({"file": str(path), "kind": kind, "records": n}))
+        typer.echo(json.dumps({"file": str(path), "kind": kind, **done.as_dict()}))
     else:
-        typer.echo(f"{path}: {n} {kind} records imported")
+        typer.echo(f"{path}: {summary(kind, done)}")
 
 
 @import_app.command("accounts")

@@ -40,7 +40,7 @@ def _range(frm: str | None, to: str | None) -> tuple[str, str]:
     return first.isoformat(), last.isoformat()
 
 
-def _table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
+def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -78,7 +78,7 @@ def kpi(
     if json_output:
         typer.echo(json.dumps(rows, ensure_ascii=False))
     else:
-        _table(f"KPIs {first} … {last}" + (f" by {by}" if by else ""), rows, list(FIELDS))
+        print_table(f"KPIs {first} … {last}" + (f" by {by}" if by else ""), rows, list(FIELDS))
 
 
 @kpi_app.command("roll-rates")
@@ -93,7 +93,7 @@ def roll_rates(frm: str | None = FROM, to: str | None = TO, json_output: bool = 
     if json_output:
         typer.echo(json.dumps(cells, ensure_ascii=False))
     else:
-        _table(f"Roll rates {first} → {last}", cells, ["from_bucket", "to_bucket", "accounts"])
+        print_table(f"Roll rates {first} → {last}", cells, ["from_bucket", "to_bucket", "accounts"])
 
 
 @kpi_app.command("report")
@@ -104,12 +104,19 @@ def report(
     grace_days: int = GRACE,
 ) -> None:
     """An offline HTML report (charts embedded, no CDN), masked like every report."""
-    from engine.kpi.burndown import section
-    from engine.kpi.report import build_report
     from engine.store.db import ready_engine
 
     first, last = _range(frm, to)
-    engine = ready_engine()
+    write_report(ready_engine(), first, last, out, grace_days)
+    typer.echo(f"KPI report {first} … {last} written to {out}")
+
+
+def write_report(engine: Any, first: str, last: str, out: Path, grace_days: int = 0) -> Path:
+    """The offline HTML report of [first, last], with the target burn-down of `last`'s month,
+    written whole or not at all (through a temporary file)."""
+    from engine.kpi.burndown import section
+    from engine.kpi.report import build_report
+
     targets = section(engine, date.fromisoformat(last))
     with engine.connect() as conn:
         html = build_report(conn, first, last, grace_days, targets)
@@ -117,4 +124,4 @@ def report(
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)
-    typer.echo(f"KPI report {first} … {last} written to {out}")
+    return out

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
 from engine.contracts.errors import InputError
 from flows.app import app
+
+if TYPE_CHECKING:
+    from engine.playbook.targets import LoadedTargets
 
 targets_app = typer.Typer(help="Monthly collection targets per queue: status.", no_args_is_help=True)
 app.add_typer(targets_app, name="targets")
@@ -51,11 +55,20 @@ def status(
     if json_output:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
+    for line in status_lines(loaded, when, rows):
+        typer.echo(line)
+
+
+def status_lines(loaded: LoadedTargets, when: date, rows: list[dict[str, str]]) -> list[str]:
+    """The status rows as the table people read (queues and sums only, no personal data)."""
     t = loaded.targets
-    typer.echo(f"{t.name} {t.version} ({loaded.sha256[:12]}), {t.month}, as of {when}")
-    typer.echo(f"{'queue':<28}{'month target':>16}{'collected':>16}{'target to date':>16}{'daily':>14}{'progress':>10}")
+    lines = [
+        f"{t.name} {t.version} ({loaded.sha256[:12]}), {t.month}, as of {when}",
+        f"{'queue':<28}{'month target':>16}{'collected':>16}{'target to date':>16}{'daily':>14}{'progress':>10}",
+    ]
     for r, target in zip(rows, t.targets, strict=True):
-        typer.echo(
+        lines.append(
             f"{r['queue']:<28}{r['month_target']:>16}{r['collected_to_date']:>16}{r['target_to_date']:>16}"
             f"{r['daily_target']:>14}{r['progress']:>10}  {t.currency_of(target)}"
         )
+    return lines
