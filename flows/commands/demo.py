@@ -89,7 +89,6 @@ def _activate(engine: Any, playbooks_dir: Path, targets: list[Path]) -> None:
     """Step 2: every strategy playbook and the demo's targets, activated by one person and
     approved by another."""
     from engine.store.playbooks import activate, approve
-
     from flows.demo_worklist import DEMO_ROSTER
 
     for path in [*_strategy_playbooks(playbooks_dir), *targets, DEMO_ROSTER]:
