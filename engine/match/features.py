@@ -14,7 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine.compile.condition_ast import Aggregate, Field
-from engine.compile.fields import HISTORY_FIELDS, OUTCOME_AGGREGATES, PROMISE_FIELDS, read_account_field, read_promise_field
+from engine.compile.fields import (
+    HISTORY_FIELDS,
+    OUTCOME_AGGREGATES,
+    PROMISE_FIELDS,
+    read_account_field,
+    read_promise_field,
+)
 from engine.compile.reference import evaluate
 from engine.contracts.facts import Account, HistoryEntry
 from engine.contracts.promises import PromiseFacts
