@@ -92,24 +92,34 @@ def history_row(entry: HistoryEntry, now: str) -> dict[str, Any]:
 
 
 def import_history(engine: Engine, path: str | Path, progress: Progress | None = None) -> int:
-    """Upsert every history line of `path` by (account, instant, channel)."""
-    now, count = now_iso(), 0
+    """Upsert every history line of `path` by (account, instant, channel); a line that carries
+    a `promise` also records that promise, as `arrears import promises` would (idempotent)."""
+    from engine.store.outcomes import record_history_promises  # outcomes builds on this module
+
+    now, count, name = now_iso(), 0, str(path)
     batch: dict[tuple[str, str, str], dict[str, Any]] = {}
+    promised: list[tuple[int, HistoryEntry]] = []
     table = ContactHistoryRow.__table__
     key = ["account_id", "at", "channel"]
-    with engine.begin() as conn:
-        for _, entry in read_models(path, HistoryEntry):
-            row = history_row(entry, now)
-            batch[(row["account_id"], row["at"], row["channel"])] = row
-            count += 1
-            if len(batch) >= BATCH:
-                upsert(conn, table, list(batch.values()), key)  # type: ignore[arg-type]
-                if progress:
-                    progress(len(batch))
-                batch.clear()
+
+    def flush(conn: Any) -> None:
         upsert(conn, table, list(batch.values()), key)  # type: ignore[arg-type]
+        record_history_promises(conn, name, promised)
         if progress:
             progress(len(batch))
+        batch.clear()
+        promised.clear()
+
+    with engine.begin() as conn:
+        for lineno, entry in read_models(path, HistoryEntry):
+            row = history_row(entry, now)
+            batch[(row["account_id"], row["at"], row["channel"])] = row
+            if entry.promise is not None:
+                promised.append((lineno, entry))
+            count += 1
+            if len(batch) >= BATCH:
+                flush(conn)
+        flush(conn)
     return count
 
 

@@ -32,6 +32,7 @@ from pytest_bdd import given, parsers, then, when
 
 from engine.compliance.adapter import default_gate, require_pack
 from engine.contracts.facts import Account, Action, HistoryEntry, Jurisdiction
+from engine.contracts.promises import Outcomes, PaymentRecord, PromiseRecord, merge_promises, promise_of
 from engine.decide.evaluator import Evaluator
 from engine.playbook.loader import load_playbook
 
@@ -112,6 +113,8 @@ class Journey:
     at: datetime | None = None
     decision: dict[str, Any] | None = None
     verdict: tuple[list[dict[str, Any]], datetime | None] | None = None
+    promises: list[PromiseRecord] = field(default_factory=list)
+    payments: list[PaymentRecord] = field(default_factory=list)
 
     # -- facts ---------------------------------------------------------------------
     def add_relative(self, ago: timedelta, **entry: Any) -> None:
@@ -133,7 +136,8 @@ class Journey:
         return account, history
 
     def record(self, decision: dict[str, Any]) -> None:
-        """The decision's actions happened; the debtor reacted as their behaviour says."""
+        """The decision's actions happened; the debtor reacted as their behaviour says (a
+        procrastinator's first conversation or reply of the day carries a promise to pay)."""
         promised = False
         for action in decision["actions"]:
             channel = action["channel"]
@@ -141,7 +145,6 @@ class Journey:
                 outcome = ELECTRONIC_OUTCOME[self.behaviour]
             else:
                 outcome = BEHAVIOURS[self.behaviour].get(channel, "delivered")
-            promised = promised or outcome in ("conversation", "replied")
             self.history.append(
                 {
                     "account_id": self.account["account_id"],
@@ -155,14 +158,25 @@ class Journey:
                     "by": action["by"],
                 }
             )
-        if promised and self.behaviour == "promises":
-            attrs = self.account.setdefault("attributes", {})
-            attrs["broken_promises"] = attrs.get("broken_promises", 0) + 1
+            if self.behaviour == "promises" and not promised and outcome in ("conversation", "replied"):
+                self.history[-1]["promise"] = self.promise_at(self.history[-1]["at"])
+                promised = True
+
+    def promise_at(self, at: datetime) -> dict[str, Any]:
+        """What the procrastinator promises on a contact: a tenth of the balance in 3 days."""
+        amount = (Decimal(self.account["balance"]) / 10).quantize(Decimal("0.01"))
+        return {"amount": amount, "due": (at.date() + timedelta(days=3)).isoformat()}
+
+    def outcomes(self, history: list[HistoryEntry]) -> dict[str, Outcomes]:
+        """Promises given as such, those history lines carry (as a dialer records them), payments."""
+        promises = merge_promises(self.promises, (p for p in map(promise_of, history) if p is not None))
+        return {self.account["account_id"]: Outcomes(promises, tuple(self.payments))}
 
     def decide(self, playbook: str, at: datetime) -> dict[str, Any]:
         self.playbook, self.at = playbook, at
         account, history = self.materialize(at)
-        self.decision = evaluator(playbook).decide([account], {account.account_id: history}, at)[0]
+        outcomes = self.outcomes(history)
+        self.decision = evaluator(playbook).decide([account], {account.account_id: history}, at, outcomes=outcomes)[0]
         return self.decision
 
     # -- reading the decision ----------------------------------------------------------
