@@ -77,9 +77,7 @@ class Evaluator:
         scoped = [i for i, a in enumerate(accounts) if self.in_scope(a)]
         facts = {i: self.promise_facts(accounts[i], at, outcomes) for i in scoped}
         rows = [
-            operand_values(
-                self.program.operands, accounts[i], histories.get(accounts[i].account_id, ()), at, facts[i]
-            )
+            operand_values(self.program.operands, accounts[i], histories.get(accounts[i].account_id, ()), at, facts[i])
             for i in scoped
         ]
         matched = dict(zip(scoped, zip(rows, self.matcher.match(rows), strict=True), strict=True))
