@@ -193,3 +193,26 @@ def test_the_promise_day_is_the_business_date_in_the_playbook_zone(arrears_cmd: 
         assert result.returncode == 0, result.stderr
         (d,) = map(json.loads, result.stdout.splitlines())
         assert ("treatment.promise_due_reminder" in d["fired_rules"]) is reminder, (at, d["fired_rules"])
+
+
+def test_validate_refuses_bad_promise_settings_and_conditions(arrears_cmd: list[str], tmp_path: Path) -> None:
+    from cli_helpers import PLAYBOOK, position, write_playbook
+
+    cases = [
+        (PLAYBOOK + "promises: {grace_days: 31}\n", "grace_days: 31", "grace_days"),
+        (PLAYBOOK + "promises: {grace_days: 2, grace: 1}\n", "grace: 1", "grace"),
+        (PLAYBOOK.replace("when: dpd >= 31, points: 20", "when: \"promise.state == 'activ'\", points: 20"),
+         "promise.state", "promise.state is one of"),
+        (PLAYBOOK.replace("when: dpd >= 31, points: 20", 'when: "promises_broken(days=0) >= 1", points: 20'),
+         "promises_broken", "days"),
+        (PLAYBOOK.replace("when: dpd >= 31, points: 20", 'when: "paid >= 1", points: 20'), "paid >= 1", "paid"),
+        (PLAYBOOK.replace("when: dpd >= 31, points: 20", "when: \"promise.days_to_due == 'soon'\", points: 20"),
+         "promise.days_to_due", "number"),
+    ]  # fmt: skip
+    for n, (text, needle, message) in enumerate(cases):
+        folder = tmp_path / f"pb{n}"
+        folder.mkdir()
+        path = write_playbook(folder, text)
+        (problem, *_) = assert_refused(run(arrears_cmd, "validate", path))
+        line, _ = position(text, needle)
+        assert int(problem["line"]) == line and message in problem["message"], (n, problem)

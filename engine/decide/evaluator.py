@@ -13,7 +13,7 @@ until it is returned as the contract's JSON object.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,7 +75,8 @@ class Evaluator:
         """
         # keyed by position, not account_id: two input lines with the same id are two decisions
         scoped = [i for i, a in enumerate(accounts) if self.in_scope(a)]
-        facts = {i: self.promise_facts(accounts[i], at, outcomes) for i in scoped}
+        day = at.astimezone(self.zone).date()  # the business date, in the playbook's zone
+        facts = {i: self.promise_facts(accounts[i], day, outcomes) for i in scoped}
         rows = [
             operand_values(self.program.operands, accounts[i], histories.get(accounts[i].account_id, ()), at, facts[i])
             for i in scoped
@@ -95,9 +96,8 @@ class Evaluator:
                 out.append(self._out_of_scope(account, at).as_json())
         return out
 
-    def promise_facts(self, account: Account, at: datetime, outcomes: Mapping[str, Outcomes] | None) -> PromiseFacts:
-        """The account's promise facts on the evaluation's business date (in the playbook's zone)."""
-        day = at.astimezone(self.zone).date()
+    def promise_facts(self, account: Account, day: date, outcomes: Mapping[str, Outcomes] | None) -> PromiseFacts:
+        """The account's promise facts on the business date, with this playbook's grace days."""
         found = outcomes.get(account.account_id) if outcomes is not None else None
         return promise_facts(found, day, self.playbook.promises.grace_days)
 
