@@ -7,12 +7,17 @@ A golden file holds a small self-contained playbook and the cases that pin its m
     templates: {name.j2: "text"}       # written to <tmp>/templates/ (templates_dir defaults to it)
     at: "2026-03-10T10:00:00+08:00"    # default evaluation time of the cases
     account: {jurisdiction: CN, ...}   # default account facts, merged under each case's
+    playbook_file: playbooks/x.yaml    # instead of `playbook`: a shipped playbook, as shipped
     cases:
       - name: high balance is vip
         at: ...                        # optional
         account: {balance: 60000}      # account_id/debtor_id are filled in when absent
         history:                       # account_id filled in; `days_ago: 2.5` instead of `at`
           - {days_ago: 1, channel: sms, outcome: read_no_reply}
+        promises:                      # the account's promises to pay (promise_id defaults to P<n>)
+          - {made_at: "2026-03-01T10:00:00+08:00", due: "2026-03-09", amount: 300}
+        payments:                      # and its payments
+          - {at: "2026-03-05T10:00:00+08:00", amount: 100}
         expect:                        # every key optional; unknown keys are an error
           segment: vip                 # ... stage, priority, assignment: exact
           fired_rules: [stage.remind]  # subset; `fired_rules_exact` for the exact list
@@ -22,6 +27,8 @@ A golden file holds a small self-contained playbook and the cases that pin its m
           tasks: [skip_trace]          # ids, exact and in order (likewise offers, incentives)
           offers: [{id: plan, requires_approval_above_pct: "20"}]   # or dicts: listed keys match
           explanation_contains: ["segment vip"]
+          promise: {state: active}     # the decision's promise object (null: none); listed keys match
+          pause: promise_active        # the pause's id (null: none)
 
 Every case runs through both matchers — durable_rules and the plain-Python reference — with
 no compliance gate (the language alone); the two decisions must be identical, then match
@@ -31,7 +38,8 @@ no compliance gate (the language alone); the two decisions must be identical, th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +47,7 @@ import pytest
 import yaml
 
 from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.promises import Outcomes, PaymentRecord, PromiseRecord
 from engine.decide.evaluator import Evaluator
 from engine.playbook.loader import LoadedPlaybook, load_playbook
 
@@ -58,7 +67,10 @@ EXPECT_KEYS = {
     "incentives",
     "blocked",
     "explanation_contains",
+    "promise",
+    "pause",
 }
+ROOT = GOLDEN.parent.parent
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class Case:
     account: dict[str, Any]
     history: list[dict[str, Any]]
     expect: dict[str, Any]
+    outcomes: Outcomes | None = None
 
 
 def _timestamp(value: Any, where: str) -> datetime:
@@ -79,7 +92,7 @@ def _timestamp(value: Any, where: str) -> datetime:
 
 def _load(path: Path) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    unknown = set(data) - {"concept", "description", "playbook", "templates", "at", "account", "cases"}
+    unknown = set(data) - {"concept", "description", "playbook", "playbook_file", "templates", "at", "account", "cases"}
     assert not unknown, f"{path.name}: unknown top-level keys {sorted(unknown)}"
     return data
 
@@ -89,7 +102,7 @@ def _cases(path: Path) -> list[Case]:
     out = []
     for n, raw in enumerate(data["cases"]):
         name = raw["name"]
-        unknown = set(raw) - {"name", "at", "account", "history", "expect"}
+        unknown = set(raw) - {"name", "at", "account", "history", "promises", "payments", "expect"}
         assert not unknown, f"{path.name} / {name}: unknown case keys {sorted(unknown)}"
         bad = set(raw.get("expect", {})) - EXPECT_KEYS
         assert not bad, f"{path.name} / {name}: unknown expect keys {sorted(bad)}"
@@ -104,8 +117,27 @@ def _cases(path: Path) -> list[Case]:
                 entry["at"] = at - timedelta(days=entry.pop("days_ago"))
             entry.setdefault("account_id", account["account_id"])
             history.append(entry)
-        out.append(Case(path, name, at, account, history, raw.get("expect", {})))
+        out.append(Case(path, name, at, account, history, raw.get("expect", {}), _outcomes(raw)))
     return out
+
+
+def _outcomes(raw: dict[str, Any]) -> Outcomes | None:
+    """A case's promises and payments (`promises:` / `payments:`), None when it has neither."""
+    if "promises" not in raw and "payments" not in raw:
+        return None
+    promises = tuple(
+        PromiseRecord(
+            str(p.get("promise_id", f"P{n}")),
+            _timestamp(p["made_at"], "promise"),
+            date.fromisoformat(str(p["due"])),
+            Decimal(str(p["amount"])),
+        )
+        for n, p in enumerate(raw.get("promises", []), start=1)
+    )
+    payments = tuple(
+        PaymentRecord(_timestamp(p["at"], "payment"), Decimal(str(p["amount"]))) for p in raw.get("payments", [])
+    )
+    return Outcomes(promises, payments)
 
 
 CASES = [case for path in FILES for case in _cases(path)]
@@ -114,6 +146,8 @@ _EVALUATORS: dict[Path, tuple[Evaluator, Evaluator]] = {}
 
 
 def loaded_for(path: Path, tmp_root: Path) -> LoadedPlaybook:
+    if path not in _LOADED and "playbook_file" in _load(path):
+        _LOADED[path] = load_playbook(ROOT / _load(path)["playbook_file"])
     if path not in _LOADED:
         data = _load(path)
         folder = tmp_root / path.stem
@@ -133,7 +167,9 @@ def golden_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("golden")
 
 
-def decide_both(loaded: LoadedPlaybook, accounts: list[Account], histories: dict, at: datetime) -> list[dict]:
+def decide_both(
+    loaded: LoadedPlaybook, accounts: list[Account], histories: dict, at: datetime, outcomes: dict | None = None
+) -> list[dict]:
     """Decide with both matchers (no compliance gate: the language alone); they must agree."""
     if loaded.path not in _EVALUATORS:
         _EVALUATORS[loaded.path] = (
@@ -141,8 +177,8 @@ def decide_both(loaded: LoadedPlaybook, accounts: list[Account], histories: dict
             Evaluator(loaded, matcher="python", gate=None),
         )
     with_durable, with_python = _EVALUATORS[loaded.path]
-    durable = with_durable.decide(accounts, histories, at)
-    python = with_python.decide(accounts, histories, at)
+    durable = with_durable.decide(accounts, histories, at, outcomes=outcomes)
+    python = with_python.decide(accounts, histories, at, outcomes=outcomes)
     assert durable == python, "durable_rules and the Python reference decided differently"
     return durable
 
@@ -186,6 +222,18 @@ def check(decision: dict[str, Any], expect: dict[str, Any]) -> None:
         _ids_or_dicts(expect["offers"], decision["offers"], "offers")
     if "incentives" in expect:
         _ids_or_dicts(expect["incentives"], decision["incentives"], "incentives")
+    if "promise" in expect:
+        if expect["promise"] is None or decision["promise"] is None:
+            assert decision["promise"] == expect["promise"], f"promise: expected {expect['promise']!r}"
+        else:
+            _subset(
+                {k: str(v) for k, v in expect["promise"].items()},
+                {k: str(v) for k, v in decision["promise"].items()},
+                "promise",
+            )
+    if "pause" in expect:
+        got = decision["pause"]["id"] if decision.get("pause") else None
+        assert got == expect["pause"], f"pause: expected {expect['pause']!r}, got {got!r}"
     text = "\n".join(decision["explanation"])
     for needle in expect.get("explanation_contains", []):
         assert needle in text, f"{needle!r} not in explanation:\n{text}"
@@ -199,7 +247,8 @@ def _models(case: Case) -> tuple[Account, list[HistoryEntry]]:
 def test_golden_case(case: Case, golden_tmp: Path) -> None:
     loaded = loaded_for(case.file, golden_tmp)
     account, history = _models(case)
-    (decision,) = decide_both(loaded, [account], {account.account_id: history}, case.at)
+    outcomes = {account.account_id: case.outcomes} if case.outcomes else None
+    (decision,) = decide_both(loaded, [account], {account.account_id: history}, case.at, outcomes)
     check(decision, case.expect)
 
 
@@ -214,7 +263,8 @@ def test_golden_file_in_one_batch(path: Path, golden_tmp: Path) -> None:
     for at, group in by_time.items():
         models = [_models(c) for c in group]
         histories = {a.account_id: h for a, h in models}
-        together = decide_both(loaded, [a for a, _ in models], histories, at)
+        outcomes = {a.account_id: c.outcomes for (a, _), c in zip(models, group, strict=True) if c.outcomes}
+        together = decide_both(loaded, [a for a, _ in models], histories, at, outcomes)
         for case, decision in zip(group, together, strict=True):
             check(decision, case.expect)
 
@@ -236,5 +286,6 @@ def test_every_concept_has_a_golden_file() -> None:
         "scope",
         "null_semantics",
         "lists",
+        "promises",
     }
     assert concepts <= {p.stem for p in FILES}

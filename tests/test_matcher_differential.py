@@ -9,7 +9,7 @@ and a list-valued attribute looked absent to it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from engine.compile.compiler import parsed
 from engine.compile.condition_ast import Aggregate, Field, operands
 from engine.compile.program import Program, Rule
 from engine.contracts.facts import Account
+from engine.contracts.promises import Outcomes, PaymentRecord, PromiseRecord, promise_facts
 from engine.match.durable_adapter import DurableMatcher, RulesEngineError
 from engine.match.features import operand_values
 from engine.match.python_matcher import PythonMatcher
@@ -202,3 +203,82 @@ def test_numbers_beyond_double_range_are_refused_not_clamped(big: Decimal) -> No
     program = program_of(["attributes.big > 5000"])
     with pytest.raises(RulesEngineError, match="cannot compare"):
         DurableMatcher(program).match([[big]])
+
+
+# -- promise facts ------------------------------------------------------------------------
+
+DAY = AT.date()
+
+
+@st.composite
+def promise_outcomes(draw: st.DrawFn) -> Outcomes | None:
+    """Random promises (made up to 60 days back, due -20..+10 days around the evaluation date)
+    and payments, or no outcomes at all."""
+    if draw(st.booleans()) and draw(st.booleans()):
+        return None
+    promises = tuple(
+        PromiseRecord(
+            f"P{i}",
+            AT - timedelta(days=draw(st.integers(0, 60)), hours=draw(st.integers(0, 23))),
+            DAY + timedelta(days=draw(st.integers(-20, 10))),
+            draw(st.decimals(min_value=1, max_value=5000, places=2, allow_nan=False, allow_infinity=False)),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
+    payments = tuple(
+        PaymentRecord(AT - timedelta(days=draw(st.integers(-3, 60)), hours=draw(st.integers(0, 23))), draw(money))
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    return Outcomes(promises, payments)
+
+
+@st.composite
+def promise_atom(draw: st.DrawFn) -> str:
+    choice = draw(st.integers(0, 4))
+    if choice == 0:
+        states = draw(st.lists(st.sampled_from(["'none'", "'active'", "'kept'", "'broken'"]), min_size=1, max_size=2))
+        if len(states) == 1:
+            return f"promise.state {draw(st.sampled_from(['==', '!=']))} {states[0]}"
+        return f"promise.state {draw(st.sampled_from(['in', 'not in']))} [{', '.join(states)}]"
+    if choice == 1:
+        field = draw(st.sampled_from(["promise.days_to_due", "promise.amount", "promise.paid"]))
+        if draw(st.integers(0, 4)) == 0:
+            return f"{field} {draw(st.sampled_from(['==', '!=']))} null"
+        return f"{field} {draw(ops)} {draw(number_literal)}"
+    days = draw(st.sampled_from(["", "days=1", "days=7", "days=30"]))
+    if choice == 2:
+        return f"promises_broken({days}) {draw(ops)} {draw(st.integers(0, 3))}"
+    return f"paid({days}) {draw(ops)} {draw(number_literal)}"
+
+
+promise_condition = st.recursive(
+    st.one_of(promise_atom(), atom()),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        inner.map(lambda c: f"not ({c})"),
+    ),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    conditions=st.lists(promise_condition, min_size=1, max_size=6),
+    outcomes=st.lists(promise_outcomes(), min_size=1, max_size=5),
+    grace=st.integers(0, 3),
+)
+def test_durable_and_python_matchers_agree_on_promise_facts(
+    conditions: list[str], outcomes: list[Outcomes | None], grace: int
+) -> None:
+    program = program_of(conditions)
+    rows = [
+        operand_values(program.operands, account(i), (), AT, promise_facts(o, DAY, grace))
+        for i, o in enumerate(outcomes)
+    ]
+    durable, python = DurableMatcher(program).match(rows), PythonMatcher(program).match(rows)
+    for o, d, p in zip(outcomes, durable, python, strict=True):
+        assert d == p, {
+            "outcomes": o,
+            "durable_only": sorted(conditions[int(r[1:])] for r in d - p),
+            "python_only": sorted(conditions[int(r[1:])] for r in p - d),
+        }

@@ -1,7 +1,8 @@
 """The facts a condition may name, with their types and how each is read.
 
-Two vocabularies: account facts (top level of a condition) and history-entry facts (inside
-`count(...)` / `days_since(...)`). A name outside them is a validation error, which is how a
+Three vocabularies: account facts (top level of a condition), promise facts (top level too:
+the account's promises to pay and payments, `engine.contracts.promises`), and history-entry
+facts (inside `count(...)` / `days_since(...)`). A name outside them is a validation error, which is how a
 typo like `dppd >= 30` is caught before a playbook ever runs.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.promises import PromiseFacts
 
 NUMBER, STRING, BOOL, LIST, ANY = "number", "string", "bool", "list", "any"
 
@@ -75,6 +77,37 @@ HISTORY_FIELDS: dict[str, tuple[str, Callable[[HistoryEntry], Any]]] = {
     "recorded": (BOOL, lambda h: h.recorded),
 }
 
+PROMISE_STATES = ("none", "active", "kept", "broken")
+
+PROMISE_FIELDS: dict[str, tuple[str, str, Callable[[PromiseFacts], Any]]] = {
+    "promise.state": (
+        STRING,
+        "the latest promise's state on the evaluation date: 'none' (no promise), 'active', 'kept' or 'broken'",
+        lambda f: f.state,
+    ),
+    "promise.days_to_due": (
+        NUMBER,
+        "days from the evaluation date to the latest promise's due date: 1 the day before, 0 on it, "
+        "negative after; null without a promise",
+        lambda f: f.days_to_due,
+    ),
+    "promise.amount": (NUMBER, "the latest promise's amount; null without a promise", lambda f: f.amount),
+    "promise.paid": (
+        NUMBER,
+        "paid since the latest promise was made (payments at or after `made_at`, dated by the "
+        "evaluation date); null without a promise",
+        lambda f: f.paid_since_latest,
+    ),
+}
+
+# Aggregates over the account's promises and payments: `name()` or `name(days=N)`, no predicate.
+OUTCOME_AGGREGATES = {
+    "promises_broken": "promises whose breaking day (due + grace + 1) is the evaluation date or one of "
+    "the `days` - 1 before it (every broken promise without `days`)",
+    "paid": "sum of the payments dated the evaluation date or one of the `days` - 1 before it "
+    "(every payment without `days`); 0 when none",
+}
+
 AGGREGATES = {
     "count": "number of history entries matching the predicate (optionally within the last `days`)",
     "days_since": "whole days since the latest entry matching the predicate; null if none",
@@ -85,8 +118,27 @@ def account_field_type(name: str) -> str | None:
     """The type of an account-level name, `ANY` for attributes, None if unknown."""
     if name.startswith(ATTRIBUTE_PREFIX) and len(name) > len(ATTRIBUTE_PREFIX):
         return ANY
+    if name in PROMISE_FIELDS:
+        return PROMISE_FIELDS[name][0]
     spec = ACCOUNT_FIELDS.get(name)
     return spec.type if spec else None
+
+
+def read_promise_field(name: str, facts: PromiseFacts) -> Any:
+    return PROMISE_FIELDS[name][2](facts)
+
+
+def vocabulary() -> str:
+    """Every name a condition may use, with its type (the JSON Schema's description of a condition)."""
+    account = ", ".join(f"{s.name} ({s.type})" for s in ACCOUNT_FIELDS.values())
+    promise = ", ".join(f"{name} ({kind})" for name, (kind, _, _) in PROMISE_FIELDS.items())
+    outcome = ", ".join(f"{name}(days=N) (number)" for name in OUTCOME_AGGREGATES)
+    history = ", ".join(f"{name} ({kind})" for name, (kind, _) in HISTORY_FIELDS.items())
+    return (
+        f"Account fields: {account}, attributes.<name> (any). Promise fields: {promise}; "
+        f"{outcome}. History aggregates: count(predicate, days=N) (number), days_since(predicate) "
+        f"(number) over history fields {history}."
+    )
 
 
 def read_account_field(name: str, account: Account, at: datetime) -> Any:

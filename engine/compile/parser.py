@@ -10,6 +10,7 @@ Grammar (keywords lower case):
              | operand ['not'] 'in' '[' literal (',' literal)* ']'
              | BOOLFIELD
     operand := NAME | 'count' '(' expr [',' 'days' '=' INT] ')' | 'days_since' '(' expr ')'
+             | ('promises_broken' | 'paid') '(' ['days' '=' INT] ')'
 
 Names are checked against `engine.compile.fields` and types against the literal they meet, so
 mistakes are reported with the column where they start.
@@ -34,7 +35,18 @@ from engine.compile.condition_ast import (
     Not,
     Or,
 )
-from engine.compile.fields import AGGREGATES, ANY, BOOL, HISTORY_FIELDS, LIST, NUMBER, STRING, account_field_type
+from engine.compile.fields import (
+    AGGREGATES,
+    ANY,
+    BOOL,
+    HISTORY_FIELDS,
+    LIST,
+    NUMBER,
+    OUTCOME_AGGREGATES,
+    PROMISE_STATES,
+    STRING,
+    account_field_type,
+)
 from engine.contracts.numbers import check_literal
 
 
@@ -260,6 +272,10 @@ class _Parser:
             if self.history:
                 raise ConditionError(f"{tok.text}() cannot be nested", tok.pos)
             return self.aggregate(), tok.pos
+        if tok.kind == "NAME" and tok.text in OUTCOME_AGGREGATES and self.tokens[self.i + 1].text == "(":
+            if self.history:
+                raise ConditionError(f"{tok.text}() is an account fact, not a history entry's", tok.pos)
+            return self.outcome_aggregate(), tok.pos
         return self.field(), tok.pos
 
     def field(self, expect_type: str | None = None) -> Field:
@@ -297,22 +313,35 @@ class _Parser:
         days = None
         if self.at("PUNCT", ","):
             self.take()
-            key = self.tok
-            if not (key.kind == "NAME" and key.text == "days"):
-                raise ConditionError("expected 'days=N'", key.pos)
-            self.take()
-            self.expect("OP", "=", "'='")
-            num = self.tok
-            if num.kind != "NUM" or not isinstance(num.value, int) or num.value <= 0:
-                raise ConditionError("days must be a whole number above 0", num.pos)
-            self.take()
-            days = int(num.value)
+            days = self.days()
         close = self.expect("PUNCT", ")", "')'")
         if name_tok.text == "days_since" and days is not None:
             raise ConditionError("days_since() takes no 'days'", name_tok.pos)
         text = f"{name_tok.text}({self.text[start:end].strip()}" + (f", days={days})" if days else ")")
         del close
         return Aggregate(name_tok.text, predicate, days, text)
+
+    def days(self) -> int:
+        """`days=N`, N a whole number above 0."""
+        key = self.tok
+        if not (key.kind == "NAME" and key.text == "days"):
+            raise ConditionError("expected 'days=N'", key.pos)
+        self.take()
+        self.expect("OP", "=", "'='")
+        num = self.tok
+        if num.kind != "NUM" or not isinstance(num.value, int) or num.value <= 0:
+            raise ConditionError("days must be a whole number above 0", num.pos)
+        self.take()
+        return int(num.value)
+
+    def outcome_aggregate(self) -> Aggregate:
+        """`promises_broken()` / `paid(days=N)`: over the account's promises and payments."""
+        name_tok = self.take()
+        self.expect("PUNCT", "(", "'('")
+        days = None if self.at("PUNCT", ")") else self.days()
+        self.expect("PUNCT", ")", "')'")
+        text = f"{name_tok.text}(days={days})" if days else f"{name_tok.text}()"
+        return Aggregate(name_tok.text, Const(True), days, text)
 
     def compare(self, left: Field | Aggregate, op: str, right: Const, pos: int) -> Compare:
         self.check_type(left, right, pos)
@@ -324,6 +353,8 @@ class _Parser:
         expected = self.type_of(left)
         got = _type_of(right.value)
         if got == "null" or expected in (ANY, got):
+            if isinstance(left, Field) and left.name == "promise.state" and right.value not in (None, *PROMISE_STATES):
+                raise ConditionError(f"promise.state is one of {', '.join(PROMISE_STATES)}", pos)
             return
         name = left.text if isinstance(left, Aggregate) else left.name
         raise ConditionError(f"{name} is a {expected}, compared with a {got}", pos)

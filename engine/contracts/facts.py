@@ -13,7 +13,17 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_serializer,
+)
 
 from engine.contracts.numbers import (
     MAX_DPD,
@@ -219,6 +229,28 @@ class Account(Strict):
         return decimals_to_floats(value)
 
 
+class HistoryPromise(Strict):
+    """A promise to pay the contact obtained (a dialer's or desktop's result line).
+
+    `arrears import history` records it as a promise made at the entry's `at`; without a
+    `promise_id`, one is derived from the account and the instant (`engine.contracts.promises`).
+    """
+
+    amount: Decimal = Field(gt=0, allow_inf_nan=False)
+    due: PlausibleDate
+    promise_id: str | None = Field(default=None, min_length=1, max_length=128)
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _no_float_rounding(cls, value: Any) -> Any:
+        return _positive_money(value)
+
+    @field_validator("amount")
+    @classmethod
+    def _money_range(cls, value: Decimal) -> Decimal:
+        return check_money(value, None)
+
+
 class HistoryEntry(Strict):
     """One past contact (or attempt) on an account."""
 
@@ -235,6 +267,16 @@ class HistoryEntry(Strict):
     to: str | None = None
     template: str | None = None
     text: str | None = None
+    promise: HistoryPromise | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_no_promise(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Entries without a promise serialise as before the field existed (stored bodies and
+        facts digests stay byte-identical)."""
+        data = handler(self)
+        if self.promise is None and isinstance(data, dict):
+            data.pop("promise", None)
+        return data
 
 
 class Action(Strict):

@@ -13,10 +13,12 @@ until it is returned as the contract's JSON object.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.contracts.facts import Account, HistoryEntry
+from engine.contracts.promises import Outcomes, PromiseFacts, promise_facts
 from engine.decide import resolve, treatments
 from engine.decide.decision import Case, Decision, Gate
 from engine.decide.index import PlaybookIndex
@@ -45,6 +47,7 @@ class Evaluator:
         scope = self.playbook.applies_to
         self.jurisdictions = set(scope.jurisdictions)
         self.products = set(scope.products) if scope.products is not None else None
+        self.zone = ZoneInfo(self.playbook.timezone)
 
     # -- public --------------------------------------------------------------------
     def in_scope(self, account: Account) -> bool:
@@ -58,7 +61,7 @@ class Evaluator:
         histories: Mapping[str, Sequence[HistoryEntry]],
         at: datetime,
         debtor_histories: Mapping[str, Sequence[HistoryEntry]] | None = None,
-        promises: Mapping[str, dict[str, Any]] | None = None,
+        outcomes: Mapping[str, Outcomes] | None = None,
     ) -> list[dict[str, Any]]:
         """Decisions for `accounts`, in order.
 
@@ -66,13 +69,16 @@ class Evaluator:
         `debtor_histories`, when given, is each debtor's history across all their accounts,
         which the compliance gate needs (Chinese limits count per debtor, across lenders'
         accounts and agencies). Without it the gate sees the account's history only.
-        `promises`, when given, is each account's latest promise to pay as the contract's
-        `promise` object (the daily run reads it from the record); without it, `null`.
+        `outcomes`, when given, holds each account's promises to pay and payments: the promise
+        facts of the conditions and the decision's `promise` object come from them, with this
+        playbook's grace days (an account without outcomes has no promise: `null`).
         """
         # keyed by position, not account_id: two input lines with the same id are two decisions
         scoped = [i for i, a in enumerate(accounts) if self.in_scope(a)]
+        day = at.astimezone(self.zone).date()  # the business date, in the playbook's zone
+        facts = {i: self.promise_facts(accounts[i], day, outcomes) for i in scoped}
         rows = [
-            operand_values(self.program.operands, accounts[i], histories.get(accounts[i].account_id, ()), at)
+            operand_values(self.program.operands, accounts[i], histories.get(accounts[i].account_id, ()), at, facts[i])
             for i in scoped
         ]
         matched = dict(zip(scoped, zip(rows, self.matcher.match(rows), strict=True), strict=True))
@@ -84,11 +90,16 @@ class Evaluator:
                 whole = debtor_histories.get(account.debtor_id, history) if debtor_histories is not None else history
                 case = Case(self.index, self.gate, account, history, whole, at, values, hits)
                 decision = self._decision(case)
-                decision.promise = promises.get(account.account_id) if promises is not None else None
+                decision.promise = facts[position].as_decision()
                 out.append(decision.as_json())
             else:
                 out.append(self._out_of_scope(account, at).as_json())
         return out
+
+    def promise_facts(self, account: Account, day: date, outcomes: Mapping[str, Outcomes] | None) -> PromiseFacts:
+        """The account's promise facts on the business date, with this playbook's grace days."""
+        found = outcomes.get(account.account_id) if outcomes is not None else None
+        return promise_facts(found, day, self.playbook.promises.grace_days)
 
     # -- the decision ----------------------------------------------------------------
     def _out_of_scope(self, account: Account, at: datetime) -> Decision:

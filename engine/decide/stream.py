@@ -17,6 +17,7 @@ from engine.contracts.facts import Account
 from engine.contracts.history_index import HistoryIndex
 from engine.contracts.jsonl import read_models
 from engine.decide.evaluator import Evaluator
+from engine.decide.outcome_files import OutcomeFiles
 
 CHUNK = 1000
 
@@ -63,16 +64,20 @@ def decide_file(
     at: datetime,
     out: IO[str],
     chunk: int = CHUNK,
+    outcomes: OutcomeFiles | None = None,
 ) -> int:
     """Decide every account of the file. The compliance gate sees each debtor's history
-    across all their accounts in the file (a first, cheap pass records who owns what)."""
+    across all their accounts in the file (a first, cheap pass records who owns what).
+    Promises and payments come from `outcomes` and from history lines that carry a promise."""
     history.register_owners(owners(accounts_path))
+    files = outcomes if outcomes is not None else OutcomeFiles()
     count = 0
     for batch in chunks(accounts_path, chunk):
         histories = history.for_accounts([a.account_id for a in batch])
         debtors = history.for_debtors([a.debtor_id for a in batch])
-        for decision in evaluator.decide(batch, histories, at, debtors):
+        for decision in evaluator.decide(batch, histories, at, debtors, files.for_accounts(batch, histories)):
             out.write(dumps(decision))
             out.write("\n")
             count += 1
+    files.check_all_placed()
     return count

@@ -3,11 +3,12 @@
 A promise is `kept` once payments made at or after its `made_at` add up to its amount by
 `due` + grace days (its *keeping day* is the date of the payment that reaches the amount);
 `broken` on the day after `due` + grace if not kept. The promise's stored `state` is not
-read: payments are the evidence. The one life cycle serves the KPI rows and, through
-`latest_promises`, each decision's `promise` object in the daily run.
+read: payments are the evidence. Decisions use the same life cycle in Python
+(`engine.contracts.promises`, with the deciding playbook's grace days); `latest_promises`
+is its SQL twin, which the tests hold the Python one to.
 
-Grace days come from the playbook; until promises are imported per playbook, the KPI step
-takes them as one parameter (default 0) for the whole portfolio.
+KPIs take grace days as one parameter (default 0) for the whole portfolio: they do not read
+each playbook version's `promises.grace_days` yet (docs/kpi.md says what that changes).
 """
 
 from __future__ import annotations

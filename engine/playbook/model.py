@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from engine.compile.fields import vocabulary
 from engine.compile.parser import parse_condition
 from engine.contracts.facts import HHMM, ActionKind, Channel, Jurisdiction, Zone
 
@@ -31,7 +32,10 @@ def _condition(text: str) -> str:
 Condition = Annotated[
     str,
     AfterValidator(_condition),
-    Field(description="A condition in the Arrears condition language, e.g. `dpd >= 31 and balance > 5000`."),
+    Field(
+        description="A condition in the Arrears condition language, e.g. `dpd >= 31 and balance > 5000`. "
+        + vocabulary()
+    ),
 ]
 
 
@@ -248,6 +252,17 @@ class LostContact(Model):
     tasks: list[Task] = Field(min_length=1)
 
 
+class Promises(Model):
+    """How the playbook reads promises to pay (the contract's life cycle)."""
+
+    grace_days: int = Field(
+        default=0,
+        ge=0,
+        le=30,
+        description="days after `due` a promise may still be kept; it is broken the day after due + grace",
+    )
+
+
 class Playbook(Model):
     """A collection strategy for one portfolio."""
 
@@ -276,6 +291,7 @@ class Playbook(Model):
     contact_path: list[PathRule] = Field(default_factory=list)
     lost_contact: LostContact | None = None
     incentives: list[Incentive] = Field(default_factory=list)
+    promises: Promises = Field(default_factory=Promises)
     compliance: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="tightening of compliance rule parameters, by rule id"
     )

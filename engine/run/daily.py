@@ -27,17 +27,18 @@ from sqlalchemy.exc import OperationalError
 from engine.compliance.adapter import default_gate
 from engine.contracts.digest import sha256_text
 from engine.contracts.facts import Account, HistoryEntry, outbox_history
+from engine.contracts.promises import Outcomes
 from engine.contracts.timestamps import parse_hhmm
 from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
-from engine.kpi.promises import latest_promises
 from engine.playbook.loader import LoadedPlaybook
 from engine.run.hold import DispatchHold
+from engine.run.outcomes import load_outcomes
 from engine.run.relay import dispatch_rows
 from engine.settings import get_settings
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
-from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact, OutboxDispatch, Promise
+from engine.store.models import AccountRow, Assignment, ContactHistoryRow, OutboxContact, OutboxDispatch
 from engine.store.upsert import insert_new, upsert
 
 _EVALUATORS: dict[str, Evaluator] = {}
@@ -223,7 +224,7 @@ def decide_chunk(
     playbooks: list[LoadedPlaybook],
     as_of: date,
     by_debtor: dict[str, list[HistoryEntry]] | None = None,
-    promises: dict[str, dict[str, Any]] | None = None,
+    outcomes: dict[str, Outcomes] | None = None,
 ) -> list[tuple[LoadedPlaybook, Account, dict[str, Any]]]:
     """Each in-scope account decided by the one playbook whose scope covers it."""
     out: list[tuple[LoadedPlaybook, Account, dict[str, Any]]] = []
@@ -231,7 +232,7 @@ def decide_chunk(
         ev = evaluator(loaded)
         mine = [acc for acc in accounts if ev.in_scope(acc)]
         if mine:
-            decisions = ev.decide(mine, histories, evaluation_time(as_of, loaded), by_debtor, promises)
+            decisions = ev.decide(mine, histories, evaluation_time(as_of, loaded), by_debtor, outcomes)
             out.extend((loaded, acc, d) for acc, d in zip(mine, decisions, strict=True))
     return out
 
@@ -391,9 +392,8 @@ def process_chunk(
     jurisdictions = {j for p in playbooks for j in p.playbook.applies_to.jurisdictions}
     business_date = as_of.isoformat()
     accounts, histories, facts, by_debtor = load_chunk(engine, lo, hi, jurisdictions, business_date)
-    with engine.connect() as conn:  # grace days: 0 until the playbook language sets them
-        promises = latest_promises(conn, business_date, 0, _in_range(Promise.__table__.c.account_id, lo, hi))
-    decided = decide_chunk(accounts, histories, playbooks, as_of, by_debtor, promises)
+    outcomes = load_outcomes(engine, lo, hi)
+    decided = decide_chunk(accounts, histories, playbooks, as_of, by_debtor, outcomes)
     stats = record_chunk(engine, decided, histories, facts, business_date, flow_run_id, hold)
     stats.accounts = len(accounts)
     stats.out_of_scope = len(accounts) - len(decided)

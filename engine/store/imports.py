@@ -155,10 +155,15 @@ def _known_history(conn: Connection, keys: list[tuple[str, str, str]]) -> dict[A
 
 
 def import_history(engine: Engine, path: str | Path, progress: Progress | None = None) -> Imported:
-    """Upsert every history line of `path` by (account, instant, channel); returns what each line did."""
-    now, done = now_iso(), Imported()
+    """Upsert every history line of `path` by (account, instant, channel); returns what each line
+    did. A line that carries a `promise` also records that promise, as `arrears import promises`
+    would (idempotent)."""
+    from engine.store.outcomes import record_history_promises  # outcomes builds on this module
+
+    now, done, name = now_iso(), Imported(), str(path)
     batch: dict[tuple[str, str, str], dict[str, Any]] = {}
     lines: list[tuple[tuple[str, str, str], str]] = []
+    promised: list[tuple[int, HistoryEntry]] = []
     table = ContactHistoryRow.__table__
     key = ["account_id", "at", "channel"]
     with engine.begin() as conn:
@@ -166,16 +171,20 @@ def import_history(engine: Engine, path: str | Path, progress: Progress | None =
         def flush() -> None:
             done.add(classify(_known_history(conn, list(batch)), lines))
             upsert(conn, table, list(batch.values()), key)  # type: ignore[arg-type]
+            record_history_promises(conn, name, promised)
             if progress:
                 progress(len(lines))
             batch.clear()
             lines.clear()
+            promised.clear()
 
-        for _, entry in read_models(path, HistoryEntry):
+        for lineno, entry in read_models(path, HistoryEntry):
             row = history_row(entry, now)
             row_key = (row["account_id"], row["at"], row["channel"])
             batch[row_key] = row
             lines.append((row_key, row["body"]))
+            if entry.promise is not None:
+                promised.append((lineno, entry))
             if len(lines) >= BATCH:
                 flush()
         flush()

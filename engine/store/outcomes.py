@@ -22,9 +22,10 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from engine.contracts.digest import sha256_text
 from engine.contracts.errors import InputError
-from engine.contracts.facts import Account, PaymentLine, PromiseLine
+from engine.contracts.facts import Account, HistoryEntry, PaymentLine, PromiseLine
 from engine.contracts.jsonl import read_models
 from engine.contracts.numbers import check_money
+from engine.contracts.promises import promise_of
 from engine.store.clock import iso_utc, now_iso
 from engine.store.imports import BATCH, Imported, Progress, facts_json
 from engine.store.models import AccountRow, Payment, Promise
@@ -151,6 +152,22 @@ def _apply_promises(conn: Connection, name: str, batch: list[tuple[int, PromiseL
     if new:
         conn.execute(insert(t), new)
     return Imported(new=len(new), unchanged=len(batch) - len(new))
+
+
+def record_history_promises(conn: Connection, name: str, entries: list[tuple[int, HistoryEntry]]) -> None:
+    """The promises history lines carry (`"promise": {"amount", "due", "promise_id"?}`), recorded
+    like `arrears import promises` lines: made at the entry's `at`, by its `by`, with the
+    promise_id it names or the one derived from account and instant."""
+    lines = []
+    for lineno, entry in entries:
+        record = promise_of(entry)
+        assert record is not None
+        line = PromiseLine(
+            promise_id=record.promise_id, account_id=entry.account_id, made_at=entry.at,
+            amount=record.amount, due=record.due, by=entry.by,
+        )  # fmt: skip
+        lines.append((lineno, line))
+    _apply_promises(conn, name, lines)
 
 
 def import_payments(engine: Engine, path: str | Path, progress: Progress | None = None) -> Imported:

@@ -19,6 +19,7 @@ import typer
 from engine.contracts.history_index import HistoryIndex
 from engine.contracts.timestamps import parse_at
 from engine.decide.evaluator import Evaluator
+from engine.decide.outcome_files import OutcomeFiles
 from engine.decide.stream import decide_file
 from engine.playbook.loader import load_playbook
 from flows.app import app
@@ -48,10 +49,13 @@ def decide(
     at: str | None = typer.Option(None, "--at", help="evaluation time, ISO 8601 with offset (default now)"),
     out: Path | None = typer.Option(None, "--out", help="decisions file (default stdout)"),
     engine: str = typer.Option("durable", "--engine", help="durable (default) or python (reference)"),
+    promises: Path | None = typer.Option(None, "--promises", help="promises to pay, JSON Lines (as imported)"),
+    payments: Path | None = typer.Option(None, "--payments", help="payments, JSON Lines (as imported)"),
 ) -> None:
     """One decision per account, in input order."""
     when = parse_at(at)
     loaded = load_playbook(playbook)
+    outcomes = OutcomeFiles(promises, payments)
     from engine.compliance.adapter import default_gate
 
     evaluator = Evaluator(loaded, matcher="python" if engine == "python" else "durable", gate=default_gate(loaded))
@@ -60,7 +64,7 @@ def decide(
     fd, tmp = tempfile.mkstemp(prefix=".decisions-", suffix=".jsonl", dir=target_dir)
     try:
         with HistoryIndex(history) as index, os.fdopen(fd, "w", encoding="utf-8") as handle:
-            count = decide_file(tally, accounts, index, when, handle)  # type: ignore[arg-type]  # duck-typed
+            count = decide_file(tally, accounts, index, when, handle, outcomes=outcomes)  # type: ignore[arg-type]
         if out is not None:
             os.replace(tmp, out)
             typer.echo(

@@ -24,7 +24,9 @@ app.add_typer(kpi_app, name="kpi")
 
 FROM = typer.Option(None, "--from", help="first business date (YYYY-MM-DD)")
 TO = typer.Option(None, "--to", help="last business date (YYYY-MM-DD)")
-GRACE = typer.Option(0, "--grace-days", min=0, help="promise grace days (until playbooks carry them)")
+GRACE = typer.Option(
+    0, "--grace-days", min=0, help="promise grace days for the whole portfolio (not yet read from the playbooks)"
+)
 
 
 def _range(frm: str | None, to: str | None) -> tuple[str, str]:

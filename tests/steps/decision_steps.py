@@ -32,6 +32,7 @@ from pytest_bdd import given, parsers, then, when
 
 from engine.compliance.adapter import default_gate, require_pack
 from engine.contracts.facts import Account, Action, HistoryEntry, Jurisdiction
+from engine.contracts.promises import Outcomes, PaymentRecord, PromiseRecord, merge_promises, promise_of
 from engine.decide.evaluator import Evaluator
 from engine.playbook.loader import load_playbook
 
@@ -112,6 +113,8 @@ class Journey:
     at: datetime | None = None
     decision: dict[str, Any] | None = None
     verdict: tuple[list[dict[str, Any]], datetime | None] | None = None
+    promises: list[PromiseRecord] = field(default_factory=list)
+    payments: list[PaymentRecord] = field(default_factory=list)
 
     # -- facts ---------------------------------------------------------------------
     def add_relative(self, ago: timedelta, **entry: Any) -> None:
@@ -119,7 +122,10 @@ class Journey:
 
     def materialize(self, at: datetime) -> tuple[Account, list[HistoryEntry]]:
         for ago, entry in self.relative:
-            self.history.append({"account_id": self.account["account_id"], "at": at - ago, **entry})
+            line = {"account_id": self.account["account_id"], "at": at - ago, **entry}
+            if "promise_in_days" in line:
+                line["promise"] = self.promise_at(line["at"], line.pop("promise_in_days"))
+            self.history.append(line)
         self.relative.clear()
         if self.breathing_space is not None:
             kind, started, ended = self.breathing_space
@@ -133,7 +139,8 @@ class Journey:
         return account, history
 
     def record(self, decision: dict[str, Any]) -> None:
-        """The decision's actions happened; the debtor reacted as their behaviour says."""
+        """The decision's actions happened; the debtor reacted as their behaviour says (a
+        procrastinator's first conversation or reply of the day carries a promise to pay)."""
         promised = False
         for action in decision["actions"]:
             channel = action["channel"]
@@ -141,7 +148,6 @@ class Journey:
                 outcome = ELECTRONIC_OUTCOME[self.behaviour]
             else:
                 outcome = BEHAVIOURS[self.behaviour].get(channel, "delivered")
-            promised = promised or outcome in ("conversation", "replied")
             self.history.append(
                 {
                     "account_id": self.account["account_id"],
@@ -155,14 +161,25 @@ class Journey:
                     "by": action["by"],
                 }
             )
-        if promised and self.behaviour == "promises":
-            attrs = self.account.setdefault("attributes", {})
-            attrs["broken_promises"] = attrs.get("broken_promises", 0) + 1
+            if self.behaviour == "promises" and not promised and outcome in ("conversation", "replied"):
+                self.history[-1]["promise"] = self.promise_at(self.history[-1]["at"])
+                promised = True
+
+    def promise_at(self, at: datetime, days: int = 3) -> dict[str, Any]:
+        """What the procrastinator promises on a contact: a tenth of the balance in `days` days."""
+        amount = (Decimal(self.account["balance"]) / 10).quantize(Decimal("0.01"))
+        return {"amount": amount, "due": (at.date() + timedelta(days=days)).isoformat()}
+
+    def outcomes(self, history: list[HistoryEntry]) -> dict[str, Outcomes]:
+        """Promises given as such, those history lines carry (as a dialer records them), payments."""
+        promises = merge_promises(self.promises, (p for p in map(promise_of, history) if p is not None))
+        return {self.account["account_id"]: Outcomes(promises, tuple(self.payments))}
 
     def decide(self, playbook: str, at: datetime) -> dict[str, Any]:
         self.playbook, self.at = playbook, at
         account, history = self.materialize(at)
-        self.decision = evaluator(playbook).decide([account], {account.account_id: history}, at)[0]
+        outcomes = self.outcomes(history)
+        self.decision = evaluator(playbook).decide([account], {account.account_id: history}, at, outcomes=outcomes)[0]
         return self.decision
 
     # -- reading the decision ----------------------------------------------------------
@@ -357,7 +374,10 @@ def given_contact(journey: Journey, channel: str, days: int, outcome: str) -> No
 
 @given(_p("a telephone conversation {days:d} days ago in which the debtor promised to pay"))
 def given_conversation(journey: Journey, days: int) -> None:
-    journey.add_relative(timedelta(days=days), channel="call", kind="payment_demand", outcome="conversation")
+    """The dialer's result line carries the promise (due 3 days after the call)."""
+    journey.add_relative(
+        timedelta(days=days), channel="call", kind="payment_demand", outcome="conversation", promise_in_days=3
+    )
 
 
 @given(_p("the validation notice was sent {days:d} days ago"))
@@ -613,3 +633,46 @@ def then_not_fired(journey: Journey, rule: str) -> None:
 @then(_p('the explanation mentions "{text}"'))
 def then_explains(journey: Journey, text: str) -> None:
     assert any(text in line for line in journey.d["explanation"]), journey.summary()
+
+
+# ---------------------------------------------------------------------------------------------
+# Promises to pay and payments (absolute dates: they are what the debtor said and did)
+# ---------------------------------------------------------------------------------------------
+@given(_p('the debtor promised on "{made}" to pay {amount:g} by "{due}"'))
+def given_promise(journey: Journey, made: str, amount: float, due: str) -> None:
+    n = len(journey.promises) + 1
+    journey.promises.append(PromiseRecord(f"PR-{n}", _at(made), date.fromisoformat(due), Decimal(repr(amount))))
+
+
+@given(_p('the debtor paid {amount:g} at "{at}"'))
+def given_payment(journey: Journey, amount: float, at: str) -> None:
+    """A payment lowers the balance, as `arrears import payments` does."""
+    paid = Decimal(repr(amount))
+    journey.payments.append(PaymentRecord(_at(at), paid))
+    journey.account["balance"] = max(Decimal(journey.account["balance"]) - paid, Decimal(0))
+
+
+@then(_p('the promise is "{state}"'))
+def then_promise(journey: Journey, state: str) -> None:
+    promise = journey.d["promise"]
+    assert promise is not None and promise["state"] == state, journey.summary() + f"\n  promise={promise}"
+
+
+@then("there is no promise")
+def then_no_promise(journey: Journey) -> None:
+    assert journey.d["promise"] is None, journey.d["promise"]
+
+
+@then(_p('the pause is "{pause}"'))
+def then_pause(journey: Journey, pause: str) -> None:
+    assert journey.d["pause"] is not None and journey.d["pause"]["id"] == pause, journey.summary()
+
+
+@then("there is no pause")
+def then_no_pause(journey: Journey) -> None:
+    assert journey.d["pause"] is None, journey.summary()
+
+
+@then(_p("the priority is {n:d}"))
+def then_priority_exactly(journey: Journey, n: int) -> None:
+    assert journey.d["priority"] == n, journey.summary()
