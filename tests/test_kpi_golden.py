@@ -12,12 +12,13 @@ import pytest
 from record_fixtures import Cli, cli, db_url  # noqa: F401  (fixtures)
 from sqlalchemy import Engine, select
 
-KEYS = ["group", "accounts", "contacted", "right_party_contacts", "promises_made", "promises_kept",
+KEYS = ["group", "currency", "accounts", "contacted", "right_party_contacts", "promises_made", "promises_kept",
         "promises_broken", "collected", "opening_balance", "recovery_rate", "paid"]
 
 
-def row(*values: object) -> dict[str, object]:
-    return dict(zip(KEYS, values, strict=True))
+def row(group: object, *values: object) -> dict[str, object]:
+    """A KPI row of the portfolio, whose accounts are all in CNY (one row per group)."""
+    return dict(zip(KEYS, (group, "CNY", *values), strict=True))
 
 
 # [D1, D3], grace 0. In scope: A1, A2, A3, A6 (first decision D1), A4 (first D2); A5 never.
