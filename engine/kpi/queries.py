@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, 
 from engine.kpi import promises
 from engine.kpi.sql import document, json_text, next_day, rate
 from engine.store.models import ContactHistoryRow, KpiAccountDay, OutboxDispatch, Payment
-from engine.store.money import money_text, units
+from engine.store.money import units, units_text
 
 DIMENSIONS = ("stage", "queue", "collector", "playbook", "group", "jurisdiction")
 COLUMN = {d: "grp" if d == "group" else d for d in DIMENSIONS}  # `--by` name → snapshot column
@@ -197,8 +197,8 @@ def _row(r: Any) -> dict[str, Any]:
                 int(made or 0),
                 int(kept or 0),
                 int(broken or 0),
-                money_text(collected, currency),
-                money_text(opening, currency),
+                units_text(collected, currency),
+                units_text(opening, currency),
                 rate(collected, opening),
                 int(paid or 0),
             ),

@@ -3,7 +3,7 @@
 Amounts are decimal strings in the record. Summed as floats they drift by cents over a
 million rows, so SQL sums them as integers: `units` turns an amount into a whole number of
 1/10,000 currency units (4 places hold every ISO 4217 currency's minor units), SQL's integer
-SUM adds those exactly, and `from_units` / `money_text` turn a sum back into a decimal,
+SUM adds those exactly, and `from_units` / `units_text` turn a sum back into a decimal,
 written with the currency's minor units (CLDR via babel, as amounts are checked on import).
 The KPIs (`engine.kpi`) and the targets' collected sums (`engine.store.targets`) both use it.
 
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Numeric, cast, func
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.contracts.numbers import minor_units
+from engine.contracts.numbers import money_text
 
 SCALE = 10_000  # amounts are summed as integers of 1/SCALE currency units
 INT64_MAX = 2**63 - 1
@@ -54,14 +54,6 @@ def from_units(total_units: Any) -> Decimal:
     return Decimal(int(total_units or 0)) / SCALE
 
 
-def money_text(total_units: Any, currency: str | None) -> str:
-    """A sum of units as the decimal string of `currency`: its minor-unit places (2 without a
-    currency), more only when the amount really has them — never rounded."""
-    return quantized_text(from_units(total_units), currency)
-
-
-def quantized_text(amount: Decimal, currency: str | None) -> str:
-    """`amount` with `currency`'s minor-unit places (JPY 0, USD 2, KWD 3), exact digits kept."""
-    places = Decimal(1).scaleb(-minor_units(currency))
-    shown = amount.quantize(places)
-    return str(shown) if shown == amount else format(amount.normalize(), "f")
+def units_text(total_units: Any, currency: str | None) -> str:
+    """A sum of units as the decimal string of `currency` (`engine.contracts.numbers.money_text`)."""
+    return money_text(from_units(total_units), currency)
