@@ -57,9 +57,10 @@ def _first_decisions(business_date: str) -> Any:
     d, r = DecisionRow.__table__, FlowRunRow.__table__
     runs = select(r.c.flow_run_id).where(r.c.business_date == business_date)
     return (
-        select(func.min(d.c.id))
+        select(func.min(d.c.id).label("id"))
         .where(d.c.flow_run_id.in_(runs), d.c.business_date == business_date)
         .group_by(d.c.account_id)
+        .subquery("first_ids")
     )
 
 
@@ -67,9 +68,10 @@ def snapshot_day(conn: Connection, business_date: str) -> int:
     """Snapshot every account decided on `business_date` not snapshotted yet; rows added."""
     d, a, k = DecisionRow.__table__, AccountRow.__table__, KpiAccountDay.__table__
     dialect = conn.dialect.name
-    firsts = (
+    first_ids = _first_decisions(business_date)
+    firsts = (  # a join, not `IN`: the planner then expects one row per account, not 200, and hashes
         select(d.c.id, d.c.account_id, d.c.stage, document(dialect, d.c.decision).label("doc"))
-        .where(d.c.id.in_(_first_decisions(business_date)))
+        .select_from(d.join(first_ids, first_ids.c.id == d.c.id))
         .offset(0)  # a fence: the document is parsed once, not once per field below
         .subquery("firsts")
     )
