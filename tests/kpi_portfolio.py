@@ -113,7 +113,7 @@ def _account(account_id: str, balance: str, dpd: int) -> dict[str, object]:
         "product": "credit_card",
         "balance": balance,
         "dpd": dpd,
-        "facts": "{}",
+        "facts": json.dumps({"currency": "CNY"}),
         "facts_sha256": "0" * 64,
         "updated_at": "2026-01-01T00:00:00+00:00",
     }

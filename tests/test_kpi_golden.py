@@ -12,12 +12,13 @@ import pytest
 from record_fixtures import Cli, cli, db_url  # noqa: F401  (fixtures)
 from sqlalchemy import Engine, select
 
-KEYS = ["group", "accounts", "contacted", "right_party_contacts", "promises_made", "promises_kept",
+KEYS = ["group", "currency", "accounts", "contacted", "right_party_contacts", "promises_made", "promises_kept",
         "promises_broken", "collected", "opening_balance", "recovery_rate", "paid"]
 
 
-def row(*values: object) -> dict[str, object]:
-    return dict(zip(KEYS, values, strict=True))
+def row(group: object, *values: object) -> dict[str, object]:
+    """A KPI row of the portfolio, whose accounts are all in CNY (one row per group)."""
+    return dict(zip(KEYS, (group, "CNY", *values), strict=True))
 
 
 # [D1, D3], grace 0. In scope: A1, A2, A3, A6 (first decision D1), A4 (first D2); A5 never.
@@ -158,3 +159,55 @@ def test_html_report_is_offline_and_shows_the_numbers(portfolio: Engine, cli: Cl
     assert not any(f'"{a}"' in html or f">{a}<" in html for a in P.JURISDICTION)  # no account ids
     bad = cli("kpi", "report", "--from", P.D3, "--to", P.D1, "--out", str(tmp_path / "bad.html"))
     assert bad.returncode == 2 and not (tmp_path / "bad.html").exists()
+
+
+# Two currencies: A3 (UK) is in GBP, the others in CNY. Amounts of different currencies are
+# never added: each group has one row per currency, counting that currency's accounts. The
+# CNY and GBP rows of `all` are the CN and UK rows of BY_JURISDICTION above.
+TWO_CURRENCIES_ALL = [
+    {**BY_JURISDICTION[0], "group": "all"},
+    {**BY_JURISDICTION[1], "group": "all", "currency": "GBP"},
+]
+# Queue "late" = A3 (GBP) and A4 (CNY). A4: made P4, broken P4 (grace 0), collected 50.25 of
+# an opening 2000.00 → 0.025125 → 0.0251; A3 as in the UK row.
+TWO_CURRENCIES_BY_QUEUE = [
+    BY_QUEUE[0],
+    row("late", 1, 0, 0, 1, 0, 1, "50.25", "2000.00", "0.0251", 0),
+    {**BY_JURISDICTION[1], "group": "late", "currency": "GBP"},
+]
+
+
+@pytest.fixture
+def two_currencies(db_url: str) -> Iterator[Engine]:  # noqa: F811
+    from sqlalchemy import update
+
+    from engine.store.db import get_engine, upgrade
+    from engine.store.models import AccountRow, Payment
+
+    upgrade(db_url)
+    engine = get_engine(db_url)
+    P.write_facts(engine)
+    with engine.begin() as conn:
+        conn.execute(update(AccountRow).where(AccountRow.account_id == "A3").values(facts='{"currency": "GBP"}'))
+        conn.execute(update(Payment).where(Payment.account_id == "A3").values(currency="GBP"))
+    for day in (P.D1, P.D2, P.D3):
+        P.run_day(engine, day)
+    yield engine
+
+
+def test_amounts_of_two_currencies_are_never_added(two_currencies: Engine, cli: Cli) -> None:  # noqa: F811
+    from engine.kpi.queries import kpi_rows
+
+    with two_currencies.connect() as conn:
+        assert kpi_rows(conn, P.D1, P.D3) == TWO_CURRENCIES_ALL
+        assert kpi_rows(conn, P.D1, P.D3, "queue") == TWO_CURRENCIES_BY_QUEUE
+    done = cli("kpi", "--from", P.D1, "--to", P.D3, "--by", "queue", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == TWO_CURRENCIES_BY_QUEUE
+    from engine.kpi.daily import compute_and_store_kpis
+
+    stored = [r for r in compute_and_store_kpis(two_currencies, P.D1) if r["dimension"] == "all"]
+    assert [(r["currency"], r["accounts"], r["opening_balance"]) for r in stored] == [
+        ("CNY", 3, "1800.00"),  # D1: A1 1000 + A2 500 + A6 300 (A5 out of scope, A4 not yet)
+        ("GBP", 1, "250.00"),  # A3
+    ]

@@ -214,3 +214,39 @@ def test_the_kpi_report_shows_the_target_burn_down(cli: Cli, db_url: str, tmp_pa
     for row in GOLDEN_FEB_10:
         cells = [row[k] for k in ("month_target", "collected_to_date", "target_to_date", "daily_target", "progress")]
         assert f"<td>{row['queue']}</td>" in html and all(f"<td>{c}</td>" in html for c in cells)
+
+
+JPY_TARGETS = """\
+kind: targets
+version: r1
+name: feb-yen
+month: 2027-02
+currency: JPY
+holidays: [2027-02-12, 2027-02-15]
+targets:
+  - {queue: alpha, collected: 100000}
+"""
+
+
+def test_amounts_have_the_currency_minor_units(tmp_path: Path) -> None:
+    """JPY has no minor unit: no `.00`, the daily target rounded up to the yen, and a target
+    with sen refused at its line."""
+    from datetime import date
+    from decimal import Decimal
+
+    import pytest
+
+    from engine.contracts.errors import InputError
+    from engine.playbook.targets import load_targets, status
+
+    path = tmp_path / "jpy.yaml"
+    path.write_text(JPY_TARGETS, encoding="utf-8")
+    rows = status(load_targets(path).targets, date(2027, 2, 10), {("alpha", "JPY"): Decimal(10000)})
+    # to date 100000 × 8/18 = 44444.4… → 44444; daily (100000 − 10000)/11 = 8181.8… rounded up
+    assert rows == [{"queue": "alpha", "month_target": "100000", "collected_to_date": "10000",
+                     "target_to_date": "44444", "daily_target": "8182", "progress": "0.1000"}]
+    path.write_text(JPY_TARGETS.replace("100000}", "100000.50}"), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_targets(path)
+    assert "line 8" in str(refused.value) or ":8:" in str(refused.value)
+    assert "JPY allows at most 0" in str(refused.value)

@@ -41,6 +41,18 @@ def minor_units(currency: str | None) -> int:
     return int(get_currency_precision(currency))
 
 
+def minor_unit(currency: str | None) -> Decimal:
+    """The smallest amount of `currency` as a quantum: JPY 1, USD 0.01, KWD 0.001."""
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
+def money_text(amount: Decimal, currency: str | None) -> str:
+    """`amount` written with `currency`'s minor-unit places (2 without a currency); more places
+    only when the amount really has them — a sum is never rounded to look tidy."""
+    shown = amount.quantize(minor_unit(currency))
+    return str(shown) if shown == amount else format(amount.normalize(), "f")
+
+
 def money_limit(places: int) -> Decimal:
     """Amounts must be below this: 15 significant digits in all, `places` of them decimals."""
     return Decimal(10) ** (SIGNIFICANT_DIGITS - places)

@@ -17,21 +17,23 @@ from typing import Any
 
 from sqlalchemy import Connection, Subquery, and_, func, select
 
-from engine.kpi.sql import next_day, plus_days, shift, units
+from engine.kpi.sql import next_day, plus_days, shift
 from engine.store.models import Payment, Promise
+from engine.store.money import units
 
 
 def keeping_days(conn: Connection, grace_days: int, *where: Any) -> Subquery:
     """(promise id, account_id, keeping day) of every kept promise (of those `where` selects)."""
     p, y = Promise.__table__, Payment.__table__
-    deadline = plus_days(conn.dialect.name, p.c.due_date, grace_days + 1)
+    dialect = conn.dialect.name
+    deadline = plus_days(dialect, p.c.due_date, grace_days + 1)
     running = (
         select(
             p.c.id.label("promise_id"),
             p.c.account_id,
-            units(p.c.amount).label("amount_units"),
+            units(dialect, p.c.amount).label("amount_units"),
             y.c.paid_at,
-            func.sum(units(y.c.amount))
+            func.sum(units(dialect, y.c.amount))
             .over(partition_by=p.c.id, order_by=(y.c.paid_at, y.c.id))
             .label("paid_units"),
         )

@@ -11,7 +11,10 @@ where the contract leaves room:
 - `paid`: the account's payments dated from its first decision in the range to `to` add up
   to its opening balance (the daily run decides before a day's payments arrive);
 - `recovery_rate` is null when the opening balance is 0; the group of the whole portfolio
-  (no `--by`) is `"all"`.
+  (no `--by`) is `"all"`;
+- amounts of different currencies are never added: a row is one group *and one currency*
+  (`currency`, the account's, null for accounts without one), so a group whose accounts
+  are in two currencies has two rows, each counting its own accounts (docs/kpi.md).
 """
 
 from __future__ import annotations
@@ -21,13 +24,15 @@ from typing import Any
 from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, select
 
 from engine.kpi import promises
-from engine.kpi.sql import document, json_text, money, next_day, rate, units
+from engine.kpi.sql import document, json_text, next_day, rate
 from engine.store.models import ContactHistoryRow, KpiAccountDay, OutboxDispatch, Payment
+from engine.store.money import units, units_text
 
 DIMENSIONS = ("stage", "queue", "collector", "playbook", "group", "jurisdiction")
 COLUMN = {d: "grp" if d == "group" else d for d in DIMENSIONS}  # `--by` name → snapshot column
 FIELDS = (
     "group",
+    "currency",
     "accounts",
     "contacted",
     "right_party_contacts",
@@ -42,8 +47,19 @@ FIELDS = (
 
 
 def scope(frm: str, to: str) -> Subquery:
-    """account_id, the grouping columns, opening_units and first_date of every account in scope."""
+    """account_id, the grouping columns, currency, opening_units and first_date of every
+    account in scope. One date (the daily step) is the date's in-scope snapshot rows as they
+    are; a range takes each account's first in-scope date."""
     k = KpiAccountDay.__table__
+    columns = (
+        k.c.account_id,
+        *(k.c[COLUMN[d]] for d in DIMENSIONS),
+        k.c.currency,
+        k.c.balance_units.label("opening_units"),
+        k.c.business_date.label("first_date"),
+    )
+    if frm == to:
+        return select(*columns).where(k.c.business_date == frm, k.c.stage.is_not(None)).subquery("scope")
     firsts = (
         select(k.c.account_id, func.min(k.c.business_date).label("first_date"))
         .where(k.c.business_date.between(frm, to), k.c.stage.is_not(None))
@@ -51,12 +67,7 @@ def scope(frm: str, to: str) -> Subquery:
         .subquery("firsts")
     )
     return (
-        select(
-            k.c.account_id,
-            *(k.c[COLUMN[d]] for d in DIMENSIONS),
-            k.c.balance_units.label("opening_units"),
-            k.c.business_date.label("first_date"),
-        )
+        select(*columns)
         .select_from(
             firsts.join(k, and_(k.c.account_id == firsts.c.account_id, k.c.business_date == firsts.c.first_date))
         )
@@ -94,11 +105,11 @@ def right_party(dialect: str, frm: str, to_next: str) -> Subquery:
     )
 
 
-def payments_in(frm: str, to_next: str) -> Subquery:
+def payments_in(dialect: str, frm: str, to_next: str) -> Subquery:
     """account_id → payment units dated in the range, and their dates (for `paid`)."""
     y = Payment.__table__
     return (
-        select(y.c.account_id, y.c.paid_at, units(y.c.amount).label("amount_units"))
+        select(y.c.account_id, y.c.paid_at, units(dialect, y.c.amount).label("amount_units"))
         .where(y.c.paid_at >= frm, y.c.paid_at < to_next)
         .subquery("paid_in_range")
     )
@@ -108,7 +119,7 @@ def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[
     """One row per account in scope: its grouping columns and each measure (flags, counts, units)."""
     to_next = next_day(to)
     s = scope(frm, to)
-    pay = payments_in(frm, to_next)
+    pay = payments_in(conn.dialect.name, frm, to_next)
     collected = select(pay.c.account_id, func.sum(pay.c.amount_units).label("n")).group_by(pay.c.account_id)
     since_first = (
         select(pay.c.account_id, func.sum(pay.c.amount_units).label("n"))
@@ -133,6 +144,8 @@ def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[
     return (
         select(
             *(s.c[COLUMN[d]] for d in DIMENSIONS),
+            s.c.currency,
+            literal(1).label("accounts"),
             s.c.opening_units,
             case((m["contacted"].c.account_id.is_(None), 0), else_=1).label("contacted"),
             case((m["rpc"].c.account_id.is_(None), 0), else_=1).label("rpc"),
@@ -151,43 +164,41 @@ def kpi_rows(conn: Connection, frm: str, to: str, by: str | None = None, grace_d
     return aggregate(conn, per_account(conn, frm, to, grace_days).subquery("per_account"), by)
 
 
+SUMMED = ("accounts", "contacted", "rpc", "made", "kept", "broken", "collected", "opening_units", "paid")
+
+
 def aggregate(conn: Connection, a: Any, by: str | None) -> list[dict[str, Any]]:
-    """Sum per-account measures (`per_account`'s columns, as a subquery or table) per group."""
+    """Sum per-account measures (`per_account`'s columns, as a subquery or a table of partial
+    sums with the same columns) per group and currency; ordered by group, then currency."""
     grp = literal("all") if by is None else a.c[COLUMN[by]]
-    stmt = select(
-        grp.label("grp"),
-        func.count(),
-        func.sum(a.c.contacted),
-        func.sum(a.c.rpc),
-        func.sum(a.c.made),
-        func.sum(a.c.kept),
-        func.sum(a.c.broken),
-        func.sum(a.c.collected),
-        func.sum(a.c.opening_units),
-        func.sum(a.c.paid),
-    )
-    if by is not None:
-        stmt = stmt.group_by(grp)
-    rows = [_row(r) for r in conn.execute(stmt) if r[1]]
-    return sorted(rows, key=lambda r: (r["group"] is None, r["group"] or ""))
+    stmt = select(grp.label("grp"), a.c.currency, *(func.sum(a.c[m]) for m in SUMMED))
+    stmt = stmt.group_by(a.c.currency) if by is None else stmt.group_by(grp, a.c.currency)
+    rows = [_row(r) for r in conn.execute(stmt) if r[2]]
+    return sorted(rows, key=_order)
+
+
+def _order(row: dict[str, Any]) -> tuple[bool, str, bool, str]:
+    """By group, then currency; nulls last in each."""
+    return (row["group"] is None, row["group"] or "", row["currency"] is None, row["currency"] or "")
 
 
 def _row(r: Any) -> dict[str, Any]:
-    grp, accounts, contacted, rpc, made, kept, broken, collected, opening, paid = r
+    grp, currency, accounts, contacted, rpc, made, kept, broken, collected, opening, paid = r
     collected, opening = int(collected or 0), int(opening or 0)
     return dict(
         zip(
             FIELDS,
             (
                 grp,
+                currency,
                 int(accounts),
                 int(contacted or 0),
                 int(rpc or 0),
                 int(made or 0),
                 int(kept or 0),
                 int(broken or 0),
-                money(collected),
-                money(opening),
+                units_text(collected, currency),
+                units_text(opening, currency),
                 rate(collected, opening),
                 int(paid or 0),
             ),

@@ -1,8 +1,7 @@
 """The few SQL expressions that differ between SQLite and PostgreSQL, in one place.
 
-Amounts are decimal strings in the record. Summing them as floats would drift by cents over
-a million rows, so every amount is turned into an integer number of 1/10,000 units
-(`units`) before it is summed; money leaves this package as a decimal string again (`money`).
+Amounts are summed exactly through `engine.store.money` (integer 1/10,000 units), the one
+mechanism the targets use too.
 """
 
 from __future__ import annotations
@@ -11,18 +10,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Float, cast, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Date, cast, func
+from sqlalchemy.dialects.postgresql import JSON, JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
-SCALE = 10_000  # amounts are summed as integers of 1/SCALE currency units
-CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
-
-
-def units(column: Any) -> ColumnElement[int]:
-    """A decimal-string amount as an exact integer of 1/10,000 units (4 decimal places)."""
-    return cast(func.round(cast(column, Float) * SCALE), BigInteger)
 
 
 def document(dialect: str, column: Any) -> ColumnElement[Any]:
@@ -35,6 +27,17 @@ def json_text(dialect: str, doc: Any, *path: str) -> ColumnElement[str]:
     if dialect == "postgresql":
         return func.jsonb_extract_path_text(doc, *path)
     return func.json_extract(doc, "$." + ".".join(path))
+
+
+def account_currency(dialect: str, facts: Any) -> ColumnElement[str]:
+    """The `currency` of an account's facts document; NULL when it has none.
+
+    PostgreSQL reads it as `json`, not `jsonb`: one key of a document used once needs no
+    binary copy of the whole document.
+    """
+    if dialect == "postgresql":
+        return func.json_extract_path_text(cast(facts, JSON), "currency")
+    return func.json_extract(facts, "$.currency")
 
 
 def plus_days(dialect: str, column: Any, days: int) -> ColumnElement[str]:
@@ -51,13 +54,6 @@ def next_day(day: str) -> str:
 
 def shift(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
-
-
-def money(total_units: int | None) -> str:
-    """Integer units as a decimal string: two places, more only when the amount has them."""
-    exact = Decimal(total_units or 0) / SCALE
-    cents = exact.quantize(CENT)
-    return str(cents) if cents == exact else str(exact.normalize())
 
 
 def rate(collected_units: int, opening_units: int) -> str | None:

@@ -25,10 +25,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from engine.contracts import digest
-from engine.contracts.numbers import money_limit
+from engine.contracts.numbers import check_money, minor_unit, money_limit, money_text
 from engine.playbook.yaml_models import Located, declares_kind, read_yaml_mapping, validate_located
 
-CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
 # The contracts' money bound for 2 decimal places (10^13), one definition for every amount; 13
 # integer digits + 2 decimals is also where a YAML float's repr round-trips exactly.
@@ -103,6 +102,10 @@ class Targets(_Model):
             seen.add(t.queue)
             if (t.currency or self.currency) is None:
                 raise Located(("targets", i, "currency"), "no currency: give one here or for the whole file")
+            try:  # places by the currency's minor units: JPY none (the field's bound is 2)
+                check_money(t.collected, t.currency or self.currency)
+            except ValueError as exc:
+                raise Located(("targets", i, "collected"), str(exc)) from None
         if not self.working_days():
             raise Located(("holidays",), f"month {self.month} has no working day left")
         return self
@@ -151,26 +154,29 @@ def status(targets: Targets, day: date, collected: dict[tuple[str, str], Decimal
 
     Conventions (docs/targets.md): working days are Mon–Fri less holidays; `elapsed` counts the
     working days from the 1st to `day` inclusive, `remaining` those from `day` inclusive to the
-    month's end. target_to_date = month_target × elapsed / all (half-up to the cent);
-    daily_target = max(0, month_target − collected) / remaining, rounded UP to the cent so that
-    meeting it every day meets the month (the whole missing amount when no working day
-    remains); progress = collected / month_target, half-up to 4 places.
+    month's end. Amounts have the currency's minor-unit places (CNY 2, JPY 0): target_to_date =
+    month_target × elapsed / all (half-up to that unit); daily_target = max(0, month_target −
+    collected) / remaining, rounded UP to that unit so that meeting it every day meets the
+    month (the whole missing amount when no working day remains); progress = collected /
+    month_target, half-up to 4 places.
     """
     days = targets.working_days()
     elapsed = sum(1 for d in days if d <= day)
     remaining = sum(1 for d in days if d >= day)
     rows = []
     for t in targets.targets:
-        got = collected.get((t.queue, targets.currency_of(t)), Decimal(0))
+        currency = targets.currency_of(t)
+        unit = minor_unit(currency)  # JPY 1, USD 0.01, KWD 0.001
+        got = collected.get((t.queue, currency), Decimal(0))
         missing = max(Decimal(0), t.collected - got)
-        daily = (missing / remaining).quantize(CENT, ROUND_CEILING) if remaining else missing
+        daily = (missing / remaining).quantize(unit, ROUND_CEILING) if remaining else missing
         rows.append(
             {
                 "queue": t.queue,
-                "month_target": str(t.collected.quantize(CENT)),
-                "collected_to_date": str(got.quantize(CENT) if got == got.quantize(CENT) else got),
-                "target_to_date": str((t.collected * elapsed / len(days)).quantize(CENT, ROUND_HALF_UP)),
-                "daily_target": str(daily.quantize(CENT)),
+                "month_target": money_text(t.collected, currency),
+                "collected_to_date": money_text(got, currency),
+                "target_to_date": str((t.collected * elapsed / len(days)).quantize(unit, ROUND_HALF_UP)),
+                "daily_target": money_text(daily, currency),
                 "progress": str((got / t.collected).quantize(RATE, ROUND_HALF_UP)),
             }
         )

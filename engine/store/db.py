@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 
 from engine.contracts.errors import InputError
 from engine.settings import arrears_home, database_url
+from engine.store.money import decimal_units
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 120_000
@@ -31,6 +32,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
+        # exact amounts for SQL sums (engine.store.money): SQLite has no decimal type
+        dbapi_conn.create_function("decimal_units", 1, decimal_units, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -173,7 +173,7 @@ class KpiAccountDay(Base):
     __table_args__ = (UniqueConstraint("business_date", "account_id", name="uq_kpi_account_days_key"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     business_date: Mapped[str] = mapped_column(String(10))
-    account_id: Mapped[str] = mapped_column(String(128), index=True)
+    account_id: Mapped[str] = mapped_column(String(128))
     decision_id: Mapped[int] = mapped_column(BigInteger)
     stage: Mapped[str | None] = mapped_column(String(64))
     queue: Mapped[str | None] = mapped_column(String(128))
@@ -181,12 +181,14 @@ class KpiAccountDay(Base):
     playbook: Mapped[str | None] = mapped_column(String(260))
     grp: Mapped[str | None] = mapped_column(String(64))
     jurisdiction: Mapped[str | None] = mapped_column(String(2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    """The account's currency (facts `currency`); amounts of different currencies never add up."""
     balance_units: Mapped[int] = mapped_column(BigInteger)
     dpd: Mapped[int] = mapped_column(Integer)
 
 
 class KpiDaily(Base):
-    """The contract's KPI row per dimension and group for one business date (from = to = date)."""
+    """The contract's KPI row per dimension, group and currency for one business date (from = to = date)."""
 
     __tablename__ = "kpi_daily"
     __table_args__ = (Index("ix_kpi_daily_date_dimension", "business_date", "dimension"),)
@@ -194,6 +196,7 @@ class KpiDaily(Base):
     business_date: Mapped[str] = mapped_column(String(10))
     dimension: Mapped[str] = mapped_column(String(16))
     grp: Mapped[str | None] = mapped_column(String(260))
+    currency: Mapped[str | None] = mapped_column(String(3))
     accounts: Mapped[int] = mapped_column(Integer)
     contacted: Mapped[int] = mapped_column(Integer)
     right_party_contacts: Mapped[int] = mapped_column(Integer)

@@ -14,11 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Numeric, and_, cast, func, select
+from sqlalchemy import Connection, Engine, and_, func, select
 
 from engine.playbook.targets import LoadedTargets, load_targets
 from engine.store import documents
 from engine.store.models import Assignment, Payment
+from engine.store.money import from_units, units
 
 KIND = "targets"
 
@@ -46,30 +47,10 @@ def approved_targets(engine: Engine, month: str) -> LoadedTargets:
     return documents.load_stored(row, load_targets, "targets")
 
 
-class _DecimalSum:
-    """SQLite aggregate: the exact sum of decimal strings (SQLite's own SUM is a float)."""
-
-    def __init__(self) -> None:
-        self.total = Decimal(0)
-
-    def step(self, value: str | None) -> None:
-        if value is not None:
-            self.total += Decimal(value)
-
-    def finalize(self) -> str:
-        return str(self.total)
-
-
-def _exact_sum(conn: Connection, column: Any) -> Any:
-    if conn.dialect.name == "sqlite":
-        conn.connection.driver_connection.create_aggregate("decimal_sum", 1, _DecimalSum)  # type: ignore[union-attr]
-        return func.decimal_sum(column)
-    return func.sum(cast(column, Numeric))
-
-
 def collected_by_queue(engine: Engine, first: date, day: date) -> dict[tuple[str, str], Decimal]:
-    """(queue, currency) → the sum of payments dated first..day (inclusive, the UTC date of
-    `paid_at`), each account counted in the queue of its latest assignment on or before `day`."""
+    """(queue, currency) → the exact sum of payments dated first..day (inclusive, the UTC date
+    of `paid_at`), each account counted in the queue of its latest assignment on or before
+    `day`; summed as `engine.store.money` units, like the KPIs."""
     with engine.connect() as conn:
         latest = (
             select(Assignment.account_id, func.max(Assignment.business_date).label("on"))
@@ -79,7 +60,7 @@ def collected_by_queue(engine: Engine, first: date, day: date) -> dict[tuple[str
         )
         paid_on = func.substr(Payment.paid_at, 1, 10)
         query = (
-            select(Assignment.queue, Payment.currency, _exact_sum(conn, Payment.amount))
+            select(Assignment.queue, Payment.currency, func.sum(units(conn.dialect.name, Payment.amount)))
             .select_from(Payment)
             .join(latest, latest.c.account_id == Payment.account_id)
             .join(
@@ -89,7 +70,7 @@ def collected_by_queue(engine: Engine, first: date, day: date) -> dict[tuple[str
             .where(paid_on >= first.isoformat(), paid_on <= day.isoformat(), Assignment.queue.is_not(None))
             .group_by(Assignment.queue, Payment.currency)
         )
-        return {(q, c): Decimal(str(total)) for q, c, total in conn.execute(query) if c is not None}
+        return {(q, c): from_units(total) for q, c, total in conn.execute(query) if c is not None}
 
 
 def activate(engine: Engine, path: str | Path, author: str) -> tuple[dict[str, Any], bool]:
