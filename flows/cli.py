@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "flows.commands.db",
     "flows.commands.imports",
     "flows.commands.playbook",
+    "flows.commands.playbook_diff",
     "flows.commands.run",
     "flows.commands.audit",
     "flows.commands.serve",

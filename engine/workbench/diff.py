@@ -1,0 +1,136 @@
+"""What changes if NEW replaces OLD: both playbooks decide every account, field by field.
+
+Both evaluators see the same batches (one parse of the accounts, one history index, the
+same evaluation time), through the very `Evaluator.decide` that `arrears decide` and the daily
+run use, so a diff can never disagree with what either playbook would really do. Decisions
+are compared on the fields a strategy owner steers (`FIELDS`), never on the playbook identity
+or the explanation text (a renamed rule is not a changed outcome). An account is `changed`
+when at least one field differs. Examples are the first accounts in input order for each
+transition (`EXAMPLES_PER_TRANSITION`), with both explanations, so they are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.contracts.facts import Account, HistoryEntry
+from engine.decide.evaluator import Evaluator
+from engine.report.masking import Personal
+
+FIELDS = ("stage", "segment", "assignment.queue", "treatments", "channels", "offers", "blocked")
+EXAMPLES_PER_TRANSITION = 3
+
+Batch = tuple[Sequence[Account], Mapping[str, Sequence[HistoryEntry]], Mapping[str, Sequence[HistoryEntry]]]
+Value = str | tuple[str, ...] | None
+
+
+def facets(decision: Mapping[str, Any]) -> dict[str, Value]:
+    """The compared fields of one decision, in a canonical, hashable form.
+
+    stage, segment and queue are strings or None; treatments and channels are those of the
+    actions that go out (a blocked treatment shows in `blocked`), offers their ids, blocked
+    the ids of the rules that blocked something — each a sorted tuple without repeats.
+    """
+    actions = decision["actions"]
+    return {
+        "stage": decision["stage"],
+        "segment": decision["segment"],
+        "assignment.queue": (decision.get("assignment") or {}).get("queue"),
+        "treatments": tuple(sorted({a["treatment"] for a in actions})),
+        "channels": tuple(sorted({a["channel"] for a in actions})),
+        "offers": tuple(sorted({o["id"] for o in decision["offers"]})),
+        "blocked": tuple(sorted({v["rule"] for b in decision["blocked"] for v in b["violations"]})),
+    }
+
+
+def as_json(value: Value) -> str | list[str] | None:
+    """A field value as the contract writes it: a string, null, or a sorted list."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass
+class Example:
+    account_id: str
+    field: str
+    old: Value
+    new: Value
+    explanation_old: list[str]
+    explanation_new: list[str]
+
+
+@dataclass
+class DiffReport:
+    """The tally of one diff: counts per (field, from, to) and the first examples of each."""
+
+    accounts: int = 0
+    changed: int = 0
+    counts: Counter[tuple[str, Value, Value]] = field(default_factory=Counter)
+    examples: dict[tuple[str, Value, Value], list[Example]] = field(default_factory=dict)
+
+    def add(self, account: Account, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        self.accounts += 1
+        before, after = facets(old), facets(new)
+        moved = [name for name in FIELDS if before[name] != after[name]]
+        if not moved:
+            return
+        self.changed += 1
+        personal: Personal | None = None
+        for name in moved:
+            key = (name, before[name], after[name])
+            self.counts[key] += 1
+            kept = self.examples.setdefault(key, [])
+            if len(kept) < EXAMPLES_PER_TRANSITION:
+                personal = personal or Personal.of(account)
+                kept.append(
+                    Example(
+                        account.account_id,
+                        name,
+                        key[1],
+                        key[2],
+                        [personal.mask(line) or "" for line in old["explanation"]],
+                        [personal.mask(line) or "" for line in new["explanation"]],
+                    )
+                )
+
+    def transitions(self) -> list[tuple[str, Value, Value, int]]:
+        """(field, from, to, accounts), by field order, then most accounts first, then values."""
+        order = {name: i for i, name in enumerate(FIELDS)}
+        return sorted(
+            ((f, a, b, n) for (f, a, b), n in self.counts.items()),
+            key=lambda t: (order[t[0]], -t[3], repr(t[1]), repr(t[2])),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's object (docs/contracts.md, "Strategy workbench")."""
+        rows = self.transitions()
+        return {
+            "accounts": self.accounts,
+            "changed": self.changed,
+            "transitions": [{"field": f, "from": as_json(a), "to": as_json(b), "accounts": n} for f, a, b, n in rows],
+            "examples": [
+                {
+                    "account_id": e.account_id,
+                    "field": e.field,
+                    "from": as_json(e.old),
+                    "to": as_json(e.new),
+                    "explanation": {"old": e.explanation_old, "new": e.explanation_new},
+                }
+                for f, a, b, _ in rows
+                for e in self.examples[(f, a, b)]
+            ],
+        }
+
+
+def diff(old: Evaluator, new: Evaluator, batches: Iterable[Batch], at: datetime) -> DiffReport:
+    """Decide every batch under both playbooks and tally what differs."""
+    report = DiffReport()
+    for accounts, histories, debtors in batches:
+        before = old.decide(accounts, histories, at, debtors)
+        after = new.decide(accounts, histories, at, debtors)
+        for account, a, b in zip(accounts, before, after, strict=True):
+            report.add(account, a, b)
+    return report
