@@ -31,11 +31,15 @@ def _grid(headers: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def _name(identity: dict[str, str]) -> str:
+    return f"{identity['name']} {identity['version']} ({identity['sha256'][:12]})"
+
+
 def text(report: DiffReport, old: dict[str, str], new: dict[str, str]) -> str:
     """The terminal table: summary, one row per transition, then the examples."""
     data = report.as_json()
     lines = [
-        f"{old['name']} {old['version']} ({old['sha256'][:12]}) -> {new['name']} {new['version']} ({new['sha256'][:12]})",
+        f"{_name(old)} -> {_name(new)}",
         f"{data['accounts']} accounts, {data['changed']} changed",
     ]
     if not data["transitions"]:
