@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import record_fixtures as rf
 from cli_helpers import PLAYBOOK, assert_refused, position, run, write_playbook
+from record_fixtures import Cli
 
+db_url, cli = rf.db_url, rf.cli
 AT = "2026-03-10T10:00:00+08:00"  # 10:00 in Shanghai: inside every treatment's hours
 NAME, PHONE = "欧阳娜娜", "+8613912345678"
 
@@ -139,3 +143,37 @@ def test_bad_input_names_file_line_and_field(
     assert any(f["file"].endswith("nope.jsonl") for f in assert_refused(missing))
     no_such_playbook = run(arrears_cmd, "playbook", "diff", old, tmp_path / "nope.yaml", "--accounts", path)
     assert any(f["file"].endswith("nope.yaml") for f in assert_refused(no_such_playbook))
+
+
+def test_against_active_compares_a_draft_with_the_approved_version_over_the_record(
+    db_url: str, cli: Cli, tmp_path: Path
+) -> None:
+    accounts, history = rf.seed(db_url, tmp_path / "portfolio", n=200)
+    drafts = tmp_path / "drafts"
+    shutil.copytree(rf.ROOT / "playbooks" / "templates", drafts / "templates")
+    draft = drafts / "cn-draft.yaml"
+    shipped = rf.CN_PLAYBOOK.read_text(encoding="utf-8")
+    moved = shipped.replace("dpd >= 1 and dpd <= 30", "dpd >= 1 and dpd <= 35")
+    draft.write_text(moved.replace("dpd >= 31 and dpd <= 60", "dpd >= 36 and dpd <= 60"), encoding="utf-8")
+    cn_only = tmp_path / "cn.jsonl"
+    cn_only.write_text(
+        "".join(line + "\n" for line in accounts.read_text(encoding="utf-8").splitlines() if '"CN"' in line),
+        encoding="utf-8",
+    )
+    at = rf.AT.isoformat()
+
+    live = cli("playbook", "diff", "--against-active", draft, "--at", at, "--json")
+    files = cli(
+        "playbook", "diff", rf.CN_PLAYBOOK, draft, "--accounts", cn_only, "--history", history, "--at", at, "--json"
+    )
+
+    assert live.returncode == 0 and files.returncode == 0, live.stderr + files.stderr
+    on_record, on_files = json.loads(live.stdout), json.loads(files.stdout)
+    assert on_record["changed"] > 0
+    assert {k: on_record[k] for k in ("accounts", "changed", "transitions")} == {
+        k: on_files[k] for k in ("accounts", "changed", "transitions")
+    }
+    other = drafts / "other.yaml"
+    other.write_text(shipped.replace("name: cn-credit-card", "name: cn-other"), encoding="utf-8")
+    [p] = assert_refused(cli("playbook", "diff", "--against-active", other, "--at", at))
+    assert "no approved version" in p["message"] and "cn-other" in p["message"]
