@@ -62,40 +62,76 @@ class Example:
     explanation_new: list[str]
 
 
+Facets = dict[str, Value]
+Key = tuple[str, Value, Value]
+
+
+@dataclass
+class Compared:
+    """One batch under both playbooks, reduced to what the tally needs (small enough to send
+    back from a worker process): the changed accounts' facets by position in the batch, and
+    both explanations of the first accounts of each transition in the batch."""
+
+    accounts: int
+    changes: list[tuple[int, Facets, Facets]]
+    explanations: dict[int, tuple[list[str], list[str]]]
+
+
+def compare(old: Evaluator, new: Evaluator, batch: Batch, at: datetime) -> Compared:
+    """Decide one batch under both playbooks (the same accounts, histories and time)."""
+    accounts, histories, debtors = batch
+    before = old.decide(accounts, histories, at, debtors)
+    after = new.decide(accounts, histories, at, debtors)
+    changes: list[tuple[int, Facets, Facets]] = []
+    explanations: dict[int, tuple[list[str], list[str]]] = {}
+    seen: Counter[Key] = Counter()
+    for position, (a, b) in enumerate(zip(before, after, strict=True)):
+        fa, fb = facets(a), facets(b)
+        if fa == fb:
+            continue
+        changes.append((position, fa, fb))
+        for name in FIELDS:
+            key = (name, fa[name], fb[name])
+            if fa[name] != fb[name] and seen[key] < EXAMPLES_PER_TRANSITION:
+                seen[key] += 1
+                explanations[position] = (a["explanation"], b["explanation"])
+    return Compared(len(accounts), changes, explanations)
+
+
 @dataclass
 class DiffReport:
     """The tally of one diff: counts per (field, from, to) and the first examples of each."""
 
     accounts: int = 0
     changed: int = 0
-    counts: Counter[tuple[str, Value, Value]] = field(default_factory=Counter)
-    examples: dict[tuple[str, Value, Value], list[Example]] = field(default_factory=dict)
+    counts: Counter[Key] = field(default_factory=Counter)
+    examples: dict[Key, list[Example]] = field(default_factory=dict)
 
-    def add(self, account: Account, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
-        self.accounts += 1
-        before, after = facets(old), facets(new)
-        moved = [name for name in FIELDS if before[name] != after[name]]
-        if not moved:
-            return
-        self.changed += 1
-        personal: Personal | None = None
-        for name in moved:
-            key = (name, before[name], after[name])
-            self.counts[key] += 1
-            kept = self.examples.setdefault(key, [])
-            if len(kept) < EXAMPLES_PER_TRANSITION:
-                personal = personal or Personal.of(account)
-                kept.append(
-                    Example(
-                        account.account_id,
-                        name,
-                        key[1],
-                        key[2],
-                        [personal.mask(line) or "" for line in old["explanation"]],
-                        [personal.mask(line) or "" for line in new["explanation"]],
+    def merge(self, accounts: Sequence[Account], batch: Compared) -> None:
+        """Add one batch's comparison; batches must come in input order (examples are the first)."""
+        self.accounts += batch.accounts
+        self.changed += len(batch.changes)
+        for position, before, after in batch.changes:
+            personal: Personal | None = None
+            for name in FIELDS:
+                if before[name] == after[name]:
+                    continue
+                key = (name, before[name], after[name])
+                self.counts[key] += 1
+                kept = self.examples.setdefault(key, [])
+                if len(kept) < EXAMPLES_PER_TRANSITION and position in batch.explanations:
+                    personal = personal or Personal.of(accounts[position])
+                    old_lines, new_lines = batch.explanations[position]
+                    kept.append(
+                        Example(
+                            accounts[position].account_id,
+                            name,
+                            key[1],
+                            key[2],
+                            [personal.mask(line) or "" for line in old_lines],
+                            [personal.mask(line) or "" for line in new_lines],
+                        )
                     )
-                )
-
     def transitions(self) -> list[tuple[str, Value, Value, int]]:
         """(field, from, to, accounts), by field order, then most accounts first, then values."""
         order = {name: i for i, name in enumerate(FIELDS)}
@@ -126,11 +162,8 @@ class DiffReport:
 
 
 def diff(old: Evaluator, new: Evaluator, batches: Iterable[Batch], at: datetime) -> DiffReport:
-    """Decide every batch under both playbooks and tally what differs."""
+    """Decide every batch under both playbooks, in this process, and tally what differs."""
     report = DiffReport()
-    for accounts, histories, debtors in batches:
-        before = old.decide(accounts, histories, at, debtors)
-        after = new.decide(accounts, histories, at, debtors)
-        for account, a, b in zip(accounts, before, after, strict=True):
-            report.add(account, a, b)
+    for batch in batches:
+        report.merge(batch[0], compare(old, new, batch, at))
     return report

@@ -17,16 +17,10 @@ import typer
 from engine.contracts.errors import InputError
 from engine.contracts.history_index import HistoryIndex
 from engine.contracts.timestamps import parse_at
-from engine.decide.evaluator import Evaluator
 from engine.playbook.loader import LoadedPlaybook, load_playbook
-from engine.workbench.diff import DiffReport, diff
+from engine.workbench.diff import DiffReport
+from engine.workbench.parallel import PlaybookRef, run_diff
 from flows.commands.playbook import playbook_app
-
-
-def _evaluator(loaded: LoadedPlaybook) -> Evaluator:
-    from engine.compliance.adapter import default_gate
-
-    return Evaluator(loaded, matcher="durable", gate=default_gate(loaded))
 
 
 def _write_html(path: Path, page: str) -> None:
@@ -41,7 +35,9 @@ def _write_html(path: Path, page: str) -> None:
             os.unlink(tmp)
 
 
-def _against_active(draft: LoadedPlaybook, when_text: str | None) -> tuple[LoadedPlaybook, DiffReport, str]:
+def _against_active(
+    draft: LoadedPlaybook, draft_path: Path, when_text: str | None
+) -> tuple[LoadedPlaybook, DiffReport, str]:
     """The approved version of the draft's name, over the record's accounts and history."""
     from zoneinfo import ZoneInfo
 
@@ -54,19 +50,22 @@ def _against_active(draft: LoadedPlaybook, when_text: str | None) -> tuple[Loade
     when = parse_at(when_text)
     business_date = when.astimezone(ZoneInfo(active.playbook.timezone)).date().isoformat()
     scope = set(active.playbook.applies_to.jurisdictions) | set(draft.playbook.applies_to.jurisdictions)
-    report = diff(_evaluator(active), _evaluator(draft), record_batches(engine, scope, business_date), when)
+    refs = (PlaybookRef(sha256=active.sha256), PlaybookRef(path=str(draft_path.resolve())))
+    report = run_diff((active, draft), refs, record_batches(engine, scope, business_date), when)
     return active, report, when.isoformat()
 
 
 def _files(
-    old: LoadedPlaybook, new: LoadedPlaybook, accounts: Path, history: Path | None, when_text: str | None
-) -> tuple[DiffReport, str]:
+    paths: list[Path], accounts: Path, history: Path | None, when_text: str | None
+) -> tuple[LoadedPlaybook, LoadedPlaybook, DiffReport, str]:
     from engine.decide.stream import batches
 
+    old, new = load_playbook(paths[0]), load_playbook(paths[1])
     when = parse_at(when_text)
+    refs = (PlaybookRef(path=str(paths[0].resolve())), PlaybookRef(path=str(paths[1].resolve())))
     with HistoryIndex(history) as index:
-        report = diff(_evaluator(old), _evaluator(new), batches(accounts, index), when)
-    return report, when.isoformat()
+        report = run_diff((old, new), refs, batches(accounts, index), when)
+    return old, new, report, when.isoformat()
 
 
 @playbook_app.command("diff")
@@ -88,14 +87,13 @@ def diff_command(
         if len(paths) != 1 or accounts is not None or history is not None:
             raise typer.BadParameter("--against-active takes one DRAFT playbook and reads accounts from the record")
         new = load_playbook(paths[0])
-        old, report, when = _against_active(new, at)
+        old, report, when = _against_active(new, paths[0], at)
     else:
         if len(paths) != 2:
             raise typer.BadParameter("give OLD and NEW playbook files (or one DRAFT with --against-active)")
         if accounts is None:
             raise InputError.at("--accounts", 1, 1, "--accounts: required (or use --against-active)")
-        old, new = load_playbook(paths[0]), load_playbook(paths[1])
-        report, when = _files(old, new, accounts, history, at)
+        old, new, report, when = _files(paths, accounts, history, at)
     if html is not None:
         _write_html(html, present.html(report, old.identity, new.identity, when))
     if json_output:
