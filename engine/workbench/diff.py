@@ -132,6 +132,7 @@ class DiffReport:
                             [personal.mask(line) or "" for line in new_lines],
                         )
                     )
+
     def transitions(self) -> list[tuple[str, Value, Value, int]]:
         """(field, from, to, accounts), by field order, then most accounts first, then values."""
         order = {name: i for i, name in enumerate(FIELDS)}
