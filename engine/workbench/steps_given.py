@@ -13,7 +13,7 @@ from typing import get_args
 
 from engine.compliance.adapter import require_pack
 from engine.contracts.facts import Action, Jurisdiction
-from engine.workbench.journey import DEFAULTS, Journey, channel_of, check, instant, spread
+from engine.workbench.journey import DEFAULTS, UNDER_TEST, Journey, channel_of, check, instant, spread
 from engine.workbench.steplib import step
 
 
@@ -176,6 +176,12 @@ def given_gate(journey: Journey) -> None:
 @step("when", 'the playbook "{name}" decides at "{ts}"')
 def when_decides(journey: Journey, name: str, ts: str) -> None:
     journey.decide(name, instant(ts))
+
+
+@step("when", 'the playbook under test decides at "{ts}"')
+def when_under_test_decides(journey: Journey, ts: str) -> None:
+    """For a strategy owner's own features: whichever playbook `arrears playbook test` was given."""
+    journey.decide(UNDER_TEST, instant(ts))
 
 
 @step("when", "the playbook decides again {days:d} days later")
