@@ -177,3 +177,19 @@ def test_against_active_compares_a_draft_with_the_approved_version_over_the_reco
     other.write_text(shipped.replace("name: cn-credit-card", "name: cn-other"), encoding="utf-8")
     [p] = assert_refused(cli("playbook", "diff", "--against-active", other, "--at", at))
     assert "no approved version" in p["message"] and "cn-other" in p["message"]
+
+
+def test_worker_processes_give_the_same_diff_as_one_process(
+    arrears_cmd: list[str], tmp_path: Path, portfolio: tuple[Path, list[dict[str, Any]]], monkeypatch: Any
+) -> None:
+    path, accounts = portfolio
+    many = tmp_path / "many.jsonl"  # several batches of 1,000, so the order of merging matters
+    many.write_text(path.read_text(encoding="utf-8") * 8, encoding="utf-8")
+    old = write_playbook(tmp_path / "old")
+    new = write_playbook(tmp_path / "new", moved_boundary(PLAYBOOK, 35))
+    outputs = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("ARREARS_DAILY_WORKERS", workers)
+        outputs.append(diff_json(arrears_cmd, old, new, many))
+    assert outputs[0]["accounts"] == 8 * len(accounts) and outputs[0]["changed"] > 0
+    assert outputs[0] == outputs[1]
