@@ -6,7 +6,8 @@ Writes the portfolio of bench/decide.py (CN accounts only, so every account is e
 under both playbooks), a copy of the shipped CN playbook with the remind/negotiate boundary
 moved from 30 to 35 DPD, then times the real CLI (`--json`, fresh process: reading,
 validation, history index, both evaluations, tally) and reports wall time, accounts/s and
-peak RSS of the whole process tree. `--workers` sets ARREARS_DAILY_WORKERS (unset: one
+CPU seconds of all its processes (what does not depend on the machine's other load) and the largest
+process's peak RSS. `--workers` sets ARREARS_DAILY_WORKERS (unset: one
 per CPU). Figures go to stdout; copy them into docs/performance.md with date and machine.
 """
 
@@ -57,14 +58,18 @@ def main() -> None:
             print(f"\n## {n:,} accounts (portfolio written in {time.perf_counter() - t0:.1f}s)")
             cmd = [sys.executable, "-m", "flows.cli", "playbook", "diff", str(old), str(new)]
             cmd += ["--accounts", str(accounts), "--history", str(history), "--at", AT, "--json"]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, cwd=ROOT)
             seconds = time.perf_counter() - t0
             result = json.loads(out.stdout)
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            rss = after.ru_maxrss / 1024
             print(
                 f"diff  {seconds:.1f}s  {n / seconds:,.0f} accounts/s ({2 * n / seconds:,.0f} decisions/s)  "
-                f"changed {result['changed']:,}  peak RSS (largest process) {rss:.0f} MB  "
+                f"changed {result['changed']:,}  CPU {cpu:.1f}s ({n / cpu:,.0f} accounts per CPU-second)  "
+                f"peak RSS (largest process) {rss:.0f} MB  "
                 f"workers {env.get('ARREARS_DAILY_WORKERS', 'one per CPU')}"
             )
             accounts.unlink()
