@@ -80,6 +80,9 @@ class Compared:
 def compare(old: Evaluator, new: Evaluator, batch: Batch, at: datetime) -> Compared:
     """Decide one batch under both playbooks (the same accounts, histories and time)."""
     accounts, histories, debtors = batch
+    for gate in {id(e.gate): e.gate for e in (old, new)}.values():
+        if hasattr(gate, "clear"):
+            gate.clear()  # a shared verdict memo (engine/workbench/shared_gate.py) lives for one batch
     before = old.decide(accounts, histories, at, debtors)
     after = new.decide(accounts, histories, at, debtors)
     changes: list[tuple[int, Facets, Facets]] = []

@@ -23,6 +23,7 @@ from engine.decide.evaluator import Evaluator
 from engine.playbook.loader import LoadedPlaybook, load_playbook
 from engine.run.workers import start_pool, worker_count
 from engine.workbench.diff import Batch, Compared, DiffReport, compare, diff
+from engine.workbench.shared_gate import gates
 
 _EVALUATORS: dict[tuple[PlaybookRef, PlaybookRef], tuple[Evaluator, Evaluator]] = {}
 
@@ -47,17 +48,17 @@ class PlaybookRef:
         return loaded
 
 
-def evaluator(loaded: LoadedPlaybook) -> Evaluator:
-    """The evaluator `arrears decide` uses: durable_rules and the playbook's compliance gate."""
-    from engine.compliance.adapter import default_gate
-
-    return Evaluator(loaded, matcher="durable", gate=default_gate(loaded))
+def evaluators(old: LoadedPlaybook, new: LoadedPlaybook) -> tuple[Evaluator, Evaluator]:
+    """The evaluators `arrears decide` uses (durable_rules, the compliance gate), with one
+    gate memo for both when their limits are equal (engine/workbench/shared_gate.py)."""
+    old_gate, new_gate = gates(old, new)
+    return Evaluator(old, matcher="durable", gate=old_gate), Evaluator(new, matcher="durable", gate=new_gate)
 
 
 def _compare_in_worker(old: PlaybookRef, new: PlaybookRef, batch: Batch, at: datetime) -> Compared:
     pair = _EVALUATORS.get((old, new))
     if pair is None:
-        pair = _EVALUATORS[(old, new)] = (evaluator(old.load()), evaluator(new.load()))
+        pair = _EVALUATORS[(old, new)] = evaluators(old.load(), new.load())
     return compare(pair[0], pair[1], batch, at)
 
 
@@ -75,7 +76,7 @@ def run_diff(
         require_pack(playbook.playbook.applies_to.jurisdictions)
     workers = worker_count(1_000_000)
     if workers == 0:
-        return diff(evaluator(loaded[0]), evaluator(loaded[1]), batches, at)
+        return diff(*evaluators(*loaded), batches, at)
     report = DiffReport()
     pool = start_pool(workers)
     in_flight: deque[tuple[Any, Future[Compared]]] = deque()
