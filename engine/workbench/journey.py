@@ -143,11 +143,15 @@ class PlaybookUnderTest:
         return self._evaluator
 
 
+SHIPPED = ShippedPlaybooks()
+"""One per process: each shipped playbook is compiled once for all scenarios."""
+
+
 @dataclass
 class Journey:
     """One account's facts, its contact history, and the latest decision."""
 
-    playbooks: Playbooks = field(default_factory=ShippedPlaybooks)
+    playbooks: Playbooks = field(default=SHIPPED)
     account: dict[str, Any] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     relative: list[tuple[timedelta, dict[str, Any]]] = field(default_factory=list)
