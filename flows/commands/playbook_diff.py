@@ -25,7 +25,10 @@ from flows.commands.playbook import playbook_app
 
 def _write_html(path: Path, page: str) -> None:
     """Publish the page whole (temporary file, then rename), never half-written."""
-    fd, tmp = tempfile.mkstemp(prefix=".diff-", suffix=".html", dir=path.parent if str(path.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".diff-", suffix=".html", dir=path.parent)
+    except OSError as exc:
+        raise InputError.at("--html", 1, 1, f"--html: cannot write next to {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(page)
@@ -83,6 +86,8 @@ def diff_command(
     """Count, field by field, how the decisions change if NEW replaces OLD; show examples."""
     from engine.workbench import present
 
+    if html is not None and not html.parent.is_dir():  # found now, not after the whole evaluation
+        raise InputError.at("--html", 1, 1, f"--html: no folder {html.parent} to write {html.name} in")
     if against_active:
         if len(paths) != 1 or accounts is not None or history is not None:
             raise typer.BadParameter("--against-active takes one DRAFT playbook and reads accounts from the record")
