@@ -143,6 +143,8 @@ def test_bad_input_names_file_line_and_field(
     assert any(f["file"].endswith("nope.jsonl") for f in assert_refused(missing))
     no_such_playbook = run(arrears_cmd, "playbook", "diff", old, tmp_path / "nope.yaml", "--accounts", path)
     assert any(f["file"].endswith("nope.yaml") for f in assert_refused(no_such_playbook))
+    no_folder = run(arrears_cmd, "playbook", "diff", old, old, "--accounts", path, "--html", tmp_path / "no" / "d.html")
+    assert "--html" in assert_refused(no_folder)[0]["message"]
 
 
 def test_against_active_compares_a_draft_with_the_approved_version_over_the_record(

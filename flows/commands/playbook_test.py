@@ -71,9 +71,7 @@ def test_command(
     under_test = PlaybookUnderTest(loaded)
     outcomes = [run(s, under_test) for s in scenarios]
     if not any(o.status != "skipped" for o in outcomes):
-        raise InputError.at(
-            str(playbook), 1, 1, f"no scenario in these features is about playbook {under_test.name!r}"
-        )
+        raise InputError.at(str(playbook), 1, 1, f"no scenario in these features is about playbook {under_test.name!r}")
     if json_output:
         typer.echo(json.dumps([o.as_json() for o in outcomes], ensure_ascii=False))
     else:

@@ -41,6 +41,4 @@ def _bound(definition: StepDef) -> Callable[..., None]:
 
 for _definition in library():
     # at module level: pytest-bdd registers each step as a fixture of the calling module
-    DECORATORS[_definition.kind](parsers.parse(pattern(_definition.text), extra_types=EXTRA_TYPES))(
-        _bound(_definition)
-    )
+    DECORATORS[_definition.kind](parsers.parse(pattern(_definition.text), extra_types=EXTRA_TYPES))(_bound(_definition))
