@@ -10,7 +10,8 @@ The pipeline reads in package order:
 * `engine.compliance` — the jurisdiction packs and the pre-contact gate;
 * `engine.store` — the system of record (SQLAlchemy models, migrations, repositories, chain);
 * `engine.run` — the daily run's work on the record, without Prefect;
-* `engine.report` — masking and the auditors' HTML report.
+* `engine.report` — masking and the auditors' HTML report;
+* `engine.workbench` — the strategy workbench on top: `playbook diff` and `playbook test` (the step library).
 
 May import: nothing from `flows`, `emergency` or `prefect` (import-linter contract
 `engine-is-inner`, run by `make test`; the order above is contract `engine-layers`).

@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "flows.commands.db",
     "flows.commands.imports",
     "flows.commands.playbook",
+    "flows.commands.playbook_diff",
+    "flows.commands.playbook_test",
     "flows.commands.run",
     "flows.commands.audit",
     "flows.commands.serve",

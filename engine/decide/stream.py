@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from engine.contracts.facts import Account
+from engine.contracts.facts import Account, HistoryEntry
 from engine.contracts.history_index import HistoryIndex
 from engine.contracts.jsonl import read_models
 from engine.decide.evaluator import Evaluator
@@ -57,6 +57,22 @@ def owners(path: str | Path) -> Iterator[tuple[str, str]]:
                 yield account_id, debtor_id
 
 
+def batches(
+    accounts_path: str | Path, history: HistoryIndex, chunk: int = CHUNK
+) -> Iterator[tuple[list[Account], dict[str, list[HistoryEntry]], dict[str, list[HistoryEntry]]]]:
+    """The accounts of the file in chunks, each with its accounts' and its debtors' histories.
+
+    The compliance gate sees each debtor's history across all their accounts in the file (a
+    first, cheap pass records who owns what). `decide_file` and `arrears playbook diff` both
+    evaluate what this yields, so they see the same accounts and history.
+    """
+    history.register_owners(owners(accounts_path))
+    for batch in chunks(accounts_path, chunk):
+        histories = history.for_accounts([a.account_id for a in batch])
+        debtors = history.for_debtors([a.debtor_id for a in batch])
+        yield batch, histories, debtors
+
+
 def decide_file(
     evaluator: Evaluator,
     accounts_path: str | Path,
@@ -66,15 +82,11 @@ def decide_file(
     chunk: int = CHUNK,
     outcomes: OutcomeFiles | None = None,
 ) -> int:
-    """Decide every account of the file. The compliance gate sees each debtor's history
-    across all their accounts in the file (a first, cheap pass records who owns what).
-    Promises and payments come from `outcomes` and from history lines that carry a promise."""
-    history.register_owners(owners(accounts_path))
+    """Decide every account of the file, one JSON line each, in input order. Promises and
+    payments come from `outcomes` and from history lines that carry a promise."""
     files = outcomes if outcomes is not None else OutcomeFiles()
     count = 0
-    for batch in chunks(accounts_path, chunk):
-        histories = history.for_accounts([a.account_id for a in batch])
-        debtors = history.for_debtors([a.debtor_id for a in batch])
+    for batch, histories, debtors in batches(accounts_path, history, chunk):
         for decision in evaluator.decide(batch, histories, at, debtors, files.for_accounts(batch, histories)):
             out.write(dumps(decision))
             out.write("\n")
