@@ -41,9 +41,10 @@ def _rows(result: subprocess.CompletedProcess[str]) -> list[dict]:
 
 
 def _challenger(tmp: Path) -> Path:
-    """The UK playbook whose first stage starts on the due date (dpd 0) instead of a day later."""
+    """The UK playbook whose first (reminder) stage ends at 120 days past due instead of 30: the
+    accounts of the later stages get reminders instead (the first matching stage wins)."""
     text = UK.read_text(encoding="utf-8")
-    text = text.replace("when: dpd >= 1 and dpd <= 30", "when: dpd >= 0 and dpd <= 30", 1)
+    text = text.replace("when: dpd >= 1 and dpd <= 30", "when: dpd >= 1 and dpd <= 120", 1)
     text = text.replace("templates_dir: templates/uk", f"templates_dir: {UK.parent / 'templates' / 'uk'}")
     path = tmp / "uk-challenger.yaml"
     path.write_text(text, encoding="utf-8")
@@ -63,11 +64,6 @@ def test_same_seed_same_bytes_other_seed_other_rows(tmp_path: Path, portfolio: t
     assert not (tmp_path / "user.sqlite").exists()  # the user's database is never opened
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: on 200 accounts × 3 days the moved boundary gives the same KPI rows; "
-    "needs a portfolio with accounts on the boundary (see the branch report)",
-)
 def test_challenger_with_moved_boundary_changes_only_its_rows(tmp_path: Path, portfolio: tuple[Path, Path]) -> None:
     args = ("--accounts", portfolio[0], "--days", "3", "--seed", "5", "--json")
     alone = _rows(_simulate(tmp_path, "--playbook", UK, *args))
@@ -81,7 +77,7 @@ def test_challenger_with_moved_boundary_changes_only_its_rows(tmp_path: Path, po
         {k: v for k, v in r.items() if k not in strip} for r in champion
     ]
     page = html.read_text(encoding="utf-8")
-    assert "recovery-curves" in page and "challenger: uk-consumer-credit" in page and "cdn.plot.ly" not in page
+    assert "recovery-curves" in page and "challenger: uk-consumer-credit" in page and '<script src="http' not in page
 
 
 @pytest.mark.parametrize(
@@ -105,18 +101,25 @@ def test_bad_input_exits_2_naming_it(tmp_path: Path, portfolio: tuple[Path, Path
 
 
 SHIPPED = ["cn-credit-card", "us-consumer-loans", "uk-consumer-credit"]
-# Known: with seed 11 a US debtor calls in (a conversation) after the run that had already
-# dispatched a robot call for the next morning; the call then breaks Reg F's 7-day rule.
-KNOWN = {("us-consumer-loans", 11): "REGF.CALL_AFTER_CONVERSATION: a contact planned days ahead is not re-checked"}
+SEEDS = [11, 12, 13]
+# Known, a real gap (see docs/simulation.md): with seed 11 a US debtor calls in (a
+# conversation) after the run that had already dispatched a robot call for the next morning;
+# nothing re-checks a dispatched contact before it takes place, so the call breaks Reg F's
+# 7-day rule. Strict: the test says so once the gap is closed.
+KNOWN = {("us-consumer-loans", 11): "US.REGF.CALL_AFTER_CONVERSATION: a contact dispatched ahead is not re-checked"}
+CASES = [
+    pytest.param(name, seed, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[(name, seed)])])
+    if (name, seed) in KNOWN
+    else pytest.param(name, seed)
+    for name in SHIPPED
+    for seed in SEEDS
+]
 
 
-@pytest.mark.parametrize("seed", [11, 12])
-@pytest.mark.parametrize("name", SHIPPED)
+@pytest.mark.parametrize(("name", "seed"), CASES)
 def test_no_simulated_contact_breaks_a_rule(tmp_path: Path, portfolio: tuple[Path, Path], name: str, seed: int) -> None:
     from flows.simulate_run import compliance_findings, simulate_playbook
 
-    if (name, seed) in KNOWN:
-        pytest.xfail(KNOWN[(name, seed)])
     days = business_days(date(2026, 12, 7), 5)
     sim = simulate_playbook(ROOT / "playbooks" / f"{name}.yaml", *portfolio, days, seed, tmp_path / "sim")
     assert sum(r["contacted"] for r in sim.rows) > 0
