@@ -53,13 +53,14 @@ def _challenger(tmp: Path) -> Path:
 
 def test_same_seed_same_bytes_other_seed_other_rows(tmp_path: Path, portfolio: tuple[Path, Path]) -> None:
     args = ("--playbook", UK, "--accounts", portfolio[0], "--days", "3", "--json")
-    first = _simulate(tmp_path, *args, "--seed", "5")
-    again = _simulate(tmp_path, *args, "--seed", "5")
+    first = _simulate(tmp_path, *args, "--seed", "5", "--html", tmp_path / "first.html")
+    again = _simulate(tmp_path, *args, "--seed", "5", "--html", tmp_path / "again.html")
     other = _simulate(tmp_path, *args, "--seed", "6")
     rows = _rows(first)
     assert [r["date"] for r in rows] == ["2026-12-07", "2026-12-08", "2026-12-09"]
     assert {r["playbook"] for r in rows} == {"champion"} and rows[0]["accounts"] > 0
     assert first.stdout == again.stdout
+    assert (tmp_path / "first.html").read_bytes() == (tmp_path / "again.html").read_bytes()
     assert _rows(other) != rows
     assert not (tmp_path / "user.sqlite").exists()  # the user's database is never opened
 
