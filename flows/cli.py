@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "flows.commands.kpi",
     "flows.commands.targets",
     "flows.commands.worklist",
+    "flows.commands.simulate",
 )
 
 

@@ -47,8 +47,9 @@ def print_table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> N
     from rich.table import Table
 
     table = Table(title=title)
+    words = ("group", "from_bucket", "to_bucket", "date", "playbook")  # left-aligned; numbers right
     for name in columns:
-        table.add_column(name, justify="left" if name in ("group", "from_bucket", "to_bucket") else "right")
+        table.add_column(name, justify="left" if name in words else "right")
     for row in rows:
         table.add_row(*("—" if row[c] is None else str(row[c]) for c in columns))
     console = Console()
