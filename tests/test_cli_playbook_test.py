@@ -21,9 +21,8 @@ def broken_cn(tmp_path: Path) -> Path:
     """The CN playbook with the remind stage ending at 3 DPD instead of 30."""
     shutil.copytree(ROOT / "playbooks" / "templates", tmp_path / "templates")
     path = tmp_path / "cn-broken.yaml"
-    path.write_text(
-        CN.read_text(encoding="utf-8").replace("dpd >= 1 and dpd <= 30 and", "dpd >= 1 and dpd <= 3 and"), encoding="utf-8"
-    )
+    text = CN.read_text(encoding="utf-8")
+    path.write_text(text.replace("dpd >= 1 and dpd <= 30 and", "dpd >= 1 and dpd <= 3 and"), encoding="utf-8")
     return path
 
 
