@@ -188,13 +188,16 @@ def demo(
 
     from engine.contracts.timestamps import parse_date
     from engine.store.db import ready_engine, upgrade
+    from flows.demo_users import create_demo_users, keys_hint
 
     day = parse_date(as_of)
     typer.echo(f"Arrears demo in {home}")
     upgrade()
     engine = ready_engine()
+    keys = create_demo_users(engine, home)
     _seed(engine, day, accounts)
     _activate(engine, playbooks_dir)
     _run_day(day)
     picks = _explain_three(engine, day)
     _next_steps(home, day, picks[0] if picks else "ACCOUNT")
+    typer.echo(keys_hint(keys))

@@ -1,4 +1,8 @@
-"""`arrears import accounts|history|payments|promises FILE.jsonl`: load facts into the system of record."""
+"""`arrears import accounts|history|payments|promises FILE.jsonl`: load facts into the system of record.
+
+Run as the user of ARREARS_API_KEY (accounts: role ops; history, payments, promises: ops or
+dialer); each import is then an audit line (`ACCOUNTS_IMPORTED`, … actor = that user).
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,14 @@ app.add_typer(import_app, name="import")
 
 
 def _run(kind: str, path: Path, json_output: bool) -> None:
+    from engine.identity.users import record_act
     from engine.store.db import ready_engine
     from engine.store.imports import count_lines, import_accounts, import_history
     from engine.store.outcomes import import_payments, import_promises
+    from flows.acting import acting_user
     from flows.progress import progress_bar
 
+    user = acting_user(f"import.{kind}", f"import {kind}")
     engine = ready_engine()
     loaders = {
         "accounts": import_accounts,
@@ -31,6 +38,7 @@ def _run(kind: str, path: Path, json_output: bool) -> None:
     loader = loaders[kind]
     with progress_bar(f"importing {kind}", count_lines(path)) as advance:
         n = loader(engine, path, advance)
+    record_act(engine, user, f"{kind.upper()}_IMPORTED", path.name, {"records": n})
     if json_output:
         typer.echo(json.dumps({"file": str(path), "kind": kind, "records": n}))
     else:
