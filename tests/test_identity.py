@@ -16,6 +16,8 @@ from engine.identity.tables import UserRow
 from engine.store.db import get_engine
 from engine.store.models import AuditLog
 
+db_url, cli = rf.db_url, rf.cli
+
 # Every command that changes the record: (permission, argv whose allowed run is cheap: it fails
 # on its input with exit 2 or succeeds without side effects worth a test; never exit 3).
 EMPTY = "{empty}"
@@ -45,10 +47,10 @@ MATRIX: list[tuple[str, list[str]]] = [
 ]
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, db_url: str, key: str | None, argv: list[str]) -> int:
+def _main(monkeypatch: pytest.MonkeyPatch, url: str, key: str | None, argv: list[str]) -> int:
     from flows.cli import main
 
-    monkeypatch.setenv("ARREARS_DATABASE_URL", db_url)
+    monkeypatch.setenv("ARREARS_DATABASE_URL", url)
     monkeypatch.setenv("ARREARS_EMERGENCY_RESPONSE", "none")
     if key is None:
         monkeypatch.delenv("ARREARS_API_KEY", raising=False)
@@ -63,15 +65,15 @@ def test_role_matrix_every_changing_command_by_every_role(
     """Allowed → never exit 3; not allowed → exit 3 naming the role it needs. Through the CLI's
     own entry point (in-process: 6 roles × every command would take minutes as subprocesses)."""
     monkeypatch.chdir(tmp_path)
-    db_url = f"sqlite:///{tmp_path / 'matrix.sqlite'}"
-    keys = {role: rf.user_key(db_url, f"u-{role}", role) for role in ROLES}
+    url = f"sqlite:///{tmp_path / 'matrix.sqlite'}"
+    keys = {role: rf.user_key(url, f"u-{role}", role) for role in ROLES}
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     assert {p for p, _ in MATRIX} == set(PERMISSIONS) - {"serve"}  # every permission is exercised
     for permission, argv in MATRIX:
         for role in ROLES:
             args = [a.replace(EMPTY, str(empty)).replace("{new}", f"new-by-{role}") for a in argv]
-            rc = _main(monkeypatch, db_url, keys[role], args)
+            rc = _main(monkeypatch, url, keys[role], args)
             err = capsys.readouterr().err
             allowed = role in PERMISSIONS[permission]
             assert "Traceback" not in err, (args, role, err)
@@ -82,7 +84,7 @@ def test_role_matrix_every_changing_command_by_every_role(
                 assert rc == 3 and f"(role {role})" in err and f"needs role {needs}" in err, (args, role, err)
     for role in ROLES:  # serve: refused roles only (an allowed serve starts a Prefect server)
         if role not in PERMISSIONS["serve"]:
-            assert _main(monkeypatch, db_url, keys[role], ["serve"]) == 3
+            assert _main(monkeypatch, url, keys[role], ["serve"]) == 3
             assert "needs role ops" in capsys.readouterr().err
 
 
