@@ -171,3 +171,19 @@ def test_tier1_stand_down_needs_a_second_users_own_key(cli: Cli, db_url: str) ->
         ("EMERGENCY_STOOD_DOWN", "ops,ops2"),
     ]
     assert cli("audit", "verify").returncode == 0
+
+
+def test_demo_users_one_per_role_with_keys_in_a_private_file(tmp_path: Path) -> None:
+    from engine.identity.users import authenticate
+    from engine.store.db import upgrade
+    from flows.demo_users import create_demo_users
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    upgrade(url)
+    path = create_demo_users(get_engine(url), tmp_path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    keys = json.loads(path.read_text())
+    assert sorted(k["role"] for k in keys.values()) == sorted(ROLES)
+    for name, entry in keys.items():
+        user = authenticate(get_engine(url), entry["api_key"])
+        assert (user.name, user.role) == (name, entry["role"])
