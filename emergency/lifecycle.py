@@ -23,9 +23,16 @@ Every state is a function of recorded facts and a time `t` (the declaration, the
 and the early end each carry their own time), so `state_at(record, t)` answers for the past
 as well as for now: a report of yesterday shows what was in force yesterday.
 
-Who may trigger a transition (`TRANSITIONS`): `declare` and `confirm` need one named person;
-`stand_down` and `end_cooling_off` need the people the plan's tier names (`stand_down`,
-`end_cooling_off`: how many distinct people, optionally from a list).
+Who may trigger a transition (`TRANSITIONS`): `declare` and `confirm` need one user (role
+ops, `engine.identity`); `stand_down` and `end_cooling_off` need the distinct users the plan's
+tier names (`stand_down`, `end_cooling_off`: how many, optionally from a list; Tier 1 stands
+down with two at least). Each user signs with their own key, one at a time: a first user's
+sign-off is *pending* (recorded, `pending` below) and changes no state — contact in scope
+stays held — until enough other users confirm it (`arrears emergency confirm-stand-down ID`);
+the last confirmation is the transition, at its own time::
+
+    active ──stand-down by A──► active (stand-down pending: A) ──confirm by B ≠ A──► cooling_off / stood_down
+    cooling_off ──end-cooling-off by A──► cooling_off (pending: A) ──confirm by B ≠ A──► stood_down
 """
 
 from __future__ import annotations
@@ -65,10 +72,10 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("declare", (NOT_DECLARED,), ACTIVE, "one named person (--by)"),
-        Transition("confirm", (PROPOSED,), CONFIRMED, "one named person (--by); the declaration starts active"),
-        Transition("stand_down", (ACTIVE,), COOLING_OFF, "the plan tier's `stand_down` people"),
-        Transition("end_cooling_off", (COOLING_OFF,), STOOD_DOWN, "the plan tier's `end_cooling_off` people"),
+        Transition("declare", (NOT_DECLARED,), ACTIVE, "one user (their key)"),
+        Transition("confirm", (PROPOSED,), CONFIRMED, "one user (their key); the declaration starts active"),
+        Transition("stand_down", (ACTIVE,), COOLING_OFF, "the plan tier's `stand_down` users, each signing"),
+        Transition("end_cooling_off", (COOLING_OFF,), STOOD_DOWN, "the tier's `end_cooling_off` users, each signing"),
     )
 }
 
@@ -130,7 +137,8 @@ def refusal(record: EmergencyRecord, transition: str, state: str) -> str:
         return (
             f"emergency {rid} was stood down by {who} at {since} and is in cooling-off until "
             f"{cooling_off_until(record).isoformat()} (contact in scope stays held); to end it early: "
-            f"`arrears emergency end-cooling-off {rid} --by A --by B --reason TEXT`"
+            f"`arrears emergency end-cooling-off {rid} --reason TEXT`, then another user "
+            f"`arrears emergency confirm-end-cooling-off {rid}`"
         )
     if state == STOOD_DOWN:
         down = record.stand_down
@@ -141,9 +149,21 @@ def refusal(record: EmergencyRecord, transition: str, state: str) -> str:
     return f"emergency {rid} is {state}: cannot {verb}"
 
 
+def pending(record: EmergencyRecord, transition: str, at: datetime) -> list[str]:
+    """The users whose sign-off of `transition` waits for more, if it can still happen at `at`."""
+    if state_at(record, at) not in TRANSITIONS[transition].sources:
+        return []
+    return [s.by for s in record.signoffs if s.action == transition and s.at <= at]
+
+
 def view(record: EmergencyRecord, at: datetime) -> dict[str, Any]:
-    """The lifecycle fields every view shows: state, and when enforcement ends if time-bound."""
+    """The lifecycle fields every view shows: state, when enforcement ends if time-bound, and a
+    sign-off awaiting another user (`pending`: `{"action", "by"}`), if any."""
     out: dict[str, Any] = {"state": state_at(record, at)}
+    for transition in ("stand_down", "end_cooling_off"):
+        signed = pending(record, transition, at)
+        if signed:
+            out["pending"] = {"action": transition, "by": signed}
     if record.kind == "declaration" and record.cooling_off_seconds:
         out["cooling_off_until"] = cooling_off_until(record).isoformat()
     end = ends_at(record, at)

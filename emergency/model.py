@@ -45,6 +45,17 @@ class CoolingOffEndRecord:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """One user's sign-off of `action` (`stand_down` or `end_cooling_off`) that needs more
+    people than have signed so far: it waits for another user's own confirmation."""
+
+    action: str
+    by: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class EmergencyRecord:
     emergency_id: str
     tier: int
@@ -63,6 +74,7 @@ class EmergencyRecord:
     cooling_off_end: CoolingOffEndRecord | None = None
     confirmed_as: str | None = None  # a proposal: the declaration it became
     proposal_id: str | None = None  # a declaration: the proposal it confirmed
+    signoffs: tuple[SignOff, ...] = ()  # sign-offs awaiting another user, in order
 
     def state(self, at: datetime | None = None) -> str:
         """The lifecycle state at `at` (default now): see `emergency.lifecycle`."""
@@ -134,6 +146,10 @@ EVENTS = {
     "drill": "EMERGENCY_DRILL_STARTED",
 }
 STOOD_DOWN = "EMERGENCY_STOOD_DOWN"
+SIGNOFF_EVENTS = {
+    "stand_down": "EMERGENCY_STAND_DOWN_REQUESTED",
+    "end_cooling_off": "EMERGENCY_COOLING_OFF_END_REQUESTED",
+}
 COOLING_OFF_ENDED = "EMERGENCY_COOLING_OFF_ENDED"
 CONFIRMED = "EMERGENCY_CONFIRMED"
 NOTICE_FILED = "EMERGENCY_NOTICE_FILED"
@@ -181,6 +197,8 @@ class EmergencyRepository(Protocol):
     def record_stand_down(self, emergency_id: str, stand_down: StandDownRecord) -> None: ...
 
     def record_cooling_off_end(self, emergency_id: str, end: CoolingOffEndRecord) -> None: ...
+
+    def record_signoff(self, emergency_id: str, signoff: SignOff) -> None: ...
 
     def add_notice(self, notice: NoticeRecord) -> None: ...
 
@@ -249,6 +267,11 @@ class InMemoryRepository:
         self._records[emergency_id] = replace(self._records[emergency_id], cooling_off_end=end)
         self.audit(COOLING_OFF_ENDED, ",".join(end.by), emergency_id, cooling_off_end_details(end))
 
+    def record_signoff(self, emergency_id: str, signoff: SignOff) -> None:
+        record = self._records[emergency_id]
+        self._records[emergency_id] = replace(record, signoffs=(*record.signoffs, signoff))
+        self.audit(SIGNOFF_EVENTS[signoff.action], signoff.by, emergency_id, signoff_details(signoff))
+
     def add_notice(self, notice: NoticeRecord) -> None:
         self._notices[notice.notice_id] = notice
         self.audit(NOTICE_FILED, "emergency-response", notice.emergency_id, notice_details(notice))
@@ -283,6 +306,11 @@ class InMemoryRepository:
 def cooling_off_end_details(end: CoolingOffEndRecord) -> dict[str, Any]:
     """What the audit line of an early end of cooling-off carries."""
     return {"by": list(end.by), "reason": end.reason, "at": end.at.isoformat()}
+
+
+def signoff_details(signoff: SignOff) -> dict[str, Any]:
+    """What the audit line of a sign-off awaiting another user carries."""
+    return {"action": signoff.action, "by": signoff.by, "reason": signoff.reason, "at": signoff.at.isoformat()}
 
 
 def notice_details(notice: NoticeRecord) -> dict[str, Any]:

@@ -22,17 +22,20 @@ from emergency.model import (
     NOTICE_ACKNOWLEDGED,
     NOTICE_ESCALATED,
     NOTICE_FILED,
+    SIGNOFF_EVENTS,
     STOOD_DOWN,
     CoolingOffEndRecord,
     EmergencyRecord,
     NoticeRecord,
+    SignOff,
     StandDownRecord,
     StoredEvent,
     cooling_off_end_details,
     declaration_details,
     notice_details,
+    signoff_details,
 )
-from emergency.tables import EmergencyDetail, EmergencyEventRow, EmergencyNoticeRow
+from emergency.tables import EmergencyDetail, EmergencyEventRow, EmergencyNoticeRow, EmergencySignoffRow
 from engine.store.audit_log import log_event
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
@@ -78,6 +81,7 @@ def load_records(conn: Connection) -> list[EmergencyRecord]:
     e = EmergencyCoolingOffEnd.__table__
     for row in conn.execute(select(e.c.emergency_id, e.c.ended_by, e.c.reason, e.c.at).order_by(e.c.chain_seq)):
         ends.setdefault(row.emergency_id, CoolingOffEndRecord(tuple(json.loads(row.ended_by)), row.reason, _dt(row.at)))  # type: ignore[arg-type]
+    signoffs = _signoffs(conn)
     out = []
     for row in conn.execute(select(d).order_by(d.c.declared_at, d.c.emergency_id)).mappings():
         snap = json.loads(row["snapshot"])
@@ -100,8 +104,21 @@ def load_records(conn: Connection) -> list[EmergencyRecord]:
                 cooling_off_end=ends.get(row["emergency_id"]),
                 confirmed_as=row["confirmed_as"],
                 proposal_id=row["proposal_id"],
+                signoffs=tuple(signoffs.get(row["emergency_id"], ())),
             )
         )
+    return out
+
+
+def _signoffs(conn: Connection) -> dict[str, list[SignOff]]:
+    """Pending sign-offs per emergency, in time order (none on a schema without the table)."""
+    t = EmergencySignoffRow.__table__
+    if not conn.dialect.has_table(conn, t.name):
+        return {}
+    out: dict[str, list[SignOff]] = {}
+    for row in conn.execute(select(t).order_by(t.c.at, t.c.signed_by)).mappings():
+        signoff = SignOff(row["action"], row["signed_by"], row["reason"], _dt(row["at"]))  # type: ignore[arg-type]
+        out.setdefault(row["emergency_id"], []).append(signoff)
     return out
 
 
@@ -201,6 +218,16 @@ class SqlEmergencyRepository:
             writer = ChainWriter(conn, [EmergencyCoolingOffEnd.__tablename__, "audit_log"])
             writer.append(EmergencyCoolingOffEnd.__tablename__, [row])
             log_event(writer, ",".join(end.by), COOLING_OFF_ENDED, emergency_id, cooling_off_end_details(end))
+            writer.close()
+
+    def record_signoff(self, emergency_id: str, signoff: SignOff) -> None:
+        """One `emergency_signoffs` row and its `EMERGENCY_*_REQUESTED` audit line (actor: the user)."""
+        row = {"emergency_id": emergency_id, "action": signoff.action, "signed_by": signoff.by}
+        row.update(reason=signoff.reason, at=iso_utc(signoff.at))
+        with self.engine.begin() as conn:
+            writer = ChainWriter(conn, ["audit_log"])
+            conn.execute(insert(EmergencySignoffRow.__table__), [row])
+            log_event(writer, signoff.by, SIGNOFF_EVENTS[signoff.action], emergency_id, signoff_details(signoff))
             writer.close()
 
     def add_notice(self, notice: NoticeRecord) -> None:

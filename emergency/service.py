@@ -4,6 +4,11 @@ Every function validates fully before it writes, so bad input (unknown tier, mal
 scope, unknown id, too few people) is an `InputError` (exit 2) and nothing is recorded.
 The record carries a snapshot of the plan's tier, so what is enforced is what was declared.
 People are compared case-insensitively after trimming: `--by Alice --by alice` is one person.
+
+The CLI signs with users (`sign_off`): each user of a stand-down or early end of cooling-off
+signs with their own key, one after the other, and the transition happens when enough
+distinct users have signed (see `emergency.lifecycle`). `stand_down` and `end_cooling_off`
+take all the people at once, for callers that have already established who they are.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from emergency.model import (
     EmergencyRecord,
     EmergencyRepository,
     Kind,
+    SignOff,
     StandDownRecord,
     new_id,
 )
@@ -189,3 +195,54 @@ def end_cooling_off(
     end = CoolingOffEndRecord(tuple(people), _text(reason, "--reason"), at)
     repo.record_cooling_off_end(record.emergency_id, end)
     return repo.get(record.emergency_id)  # type: ignore[return-value]
+
+
+def _rule(plan: LoadedPlan, record: EmergencyRecord, action: str) -> StandDown:
+    """Who must sign `action` on `record`: the plan tier's rule (Tier 1 stands down with ≥ 2)."""
+    tier = plan.tier(record.tier)
+    if action == "end_cooling_off":
+        return tier.end_cooling_off
+    rule = tier.stand_down
+    return StandDown(people=2, allowed=rule.allowed) if record.tier == 1 and rule.people < 2 else rule
+
+
+def sign_off(
+    repo: EmergencyRepository,
+    plan: LoadedPlan,
+    emergency_id: str,
+    action: str,
+    user: str,
+    reason: str | None,
+    *,
+    confirming: bool,
+    at: datetime | None = None,
+) -> EmergencyRecord:
+    """`user` signs `action` (`stand_down` | `end_cooling_off`): the first sign-off starts it
+    (`confirming=False`, a reason required), later ones confirm it (`confirming=True`); when
+    enough distinct users have signed, it happens, with all of them as its people and the first
+    one's reason. Until then it is pending and nothing changes (contact stays held)."""
+    at = at or datetime.now(UTC)
+    record = _known(repo, emergency_id)
+    lifecycle.require(record, action, at)
+    rule, verb, rid = _rule(plan, record, action), action.replace("_", "-"), record.emergency_id
+    _authorised(StandDown(people=1, allowed=rule.allowed), [user], f"{verb} tier {record.tier}")
+    signed = [s for s in record.signoffs if s.action == action]
+    names = [s.by for s in signed]
+    if confirming and not signed:
+        raise InputError.at("ID", 0, 0, f"no {verb} of {rid} awaits confirmation: `arrears emergency {verb} {rid} "
+                            "--reason TEXT` starts one")
+    if not confirming and signed:
+        raise InputError.at("ID", 0, 0, f"a {verb} of {rid} by {', '.join(names)} awaits confirmation by another "
+                            f"user: `arrears emergency confirm-{verb} {rid}` with their own key")
+    if user.casefold() in {n.casefold() for n in names}:
+        raise InputError.at("ID", 0, 0, f"{user} has signed this {verb} already: it needs {rule.people} distinct "
+                            "users, each confirming with their own key (the same user twice is one person)")
+    text = signed[0].reason if signed else _text(reason or "", "--reason")
+    people = [*names, user]
+    if len(people) < rule.people:
+        repo.record_signoff(rid, SignOff(action, user, text if not signed else reason, at))
+    elif action == "stand_down":
+        repo.record_stand_down(rid, StandDownRecord(tuple(people), text or "", at))
+    else:
+        repo.record_cooling_off_end(rid, CoolingOffEndRecord(tuple(people), text or "", at))
+    return repo.get(rid)  # type: ignore[return-value]

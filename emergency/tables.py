@@ -63,3 +63,17 @@ class EmergencyEventRow(Base):
     at_utc: Mapped[str] = mapped_column(String(40), index=True)
     body: Mapped[str] = mapped_column(Text)
     ingested_at: Mapped[str] = mapped_column(String(40))
+
+
+class EmergencySignoffRow(Base):
+    """One user's sign-off of a stand-down or an early end of cooling-off that needs more than
+    one person (Tier 1: two): the first user's request waits here until another user confirms
+    with their own key (`arrears emergency confirm-stand-down`). A working table; each
+    sign-off is also an `EMERGENCY_*_REQUESTED`/`_CONFIRMED` audit line. Migration `0013_identity`."""
+
+    __tablename__ = "emergency_signoffs"
+    emergency_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(32), primary_key=True)  # stand_down | end_cooling_off
+    signed_by: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[str] = mapped_column(String(40))

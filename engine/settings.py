@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.contracts.errors import InputError, Problem
@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     emergency_response: str | None = Field(
         None, description="How a declaration's response runs when `--response` is not given: `flow` (the default, "
         "a Prefect flow), `inline` (in this process) or `none`."
+    )
+    api_key: SecretStr | None = Field(
+        None,
+        description="The API key of the user running a command (`arr_…`, from `arrears users add`); every command "
+        "that changes the record needs one, and the user's role must allow it (exit 3 otherwise).",
     )
     prefect_home: Path | None = Field(
         None,

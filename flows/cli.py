@@ -2,7 +2,9 @@
 
 User errors (`InputError`) become `FILE:LINE:COL: message` lines on stderr and exit code 2;
 nothing else about them is printed. Usage errors print the usage and one `Error:` line, exit 2.
-A compliance pack that cannot be loaded stops the command with one line, exit 2 (fail closed).
+A command without a usable API key, or whose user's role may not run it, prints one line and
+exits 3 (`engine.identity`), before anything is changed. A compliance pack that cannot be
+loaded stops the command with one line, exit 2 (fail closed).
 Unexpected exceptions keep their traceback: those are our bugs, not the user's.
 """
 
@@ -16,6 +18,7 @@ import typer
 
 from engine.compliance.adapter import ComplianceUnavailable
 from engine.contracts.errors import InputError
+from engine.identity.roles import IdentityError
 from flows.prefect_settings import quiet_prefect
 
 # Each module attaches its commands to flows.app when imported.
@@ -38,6 +41,7 @@ COMMAND_MODULES = (
     "flows.commands.targets",
     "flows.commands.worklist",
     "flows.commands.simulate",
+    "flows.commands.users",
 )
 
 
@@ -69,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(str(problem), file=sys.stderr)
         return 2
+    except IdentityError as exc:  # no usable key, or a role without the right: nothing was changed
+        print(f"arrears: {exc}", file=sys.stderr)
+        return 3
     except ComplianceUnavailable as exc:  # fail closed: nothing decided, checked or written
         print(f"arrears: {exc}", file=sys.stderr)
         return 2

@@ -66,8 +66,74 @@ def prefect_api() -> Iterator[str]:
         yield str(PREFECT_API_URL.value())
 
 
-def cli_env(db_url: str, home: Path, api_url: str | None = None) -> dict[str, str]:
+# Users the tests act as: name → role. A name not listed here gets the role of the command it
+# first runs (see `role_for`), e.g. `--by alice` on `emergency declare` makes alice an ops user.
+DEFAULT_USERS = {
+    "admin": "admin",
+    "strategist": "strategy_owner",
+    "risk-officer": "approver",
+    "ops": "ops",
+    "ops2": "ops",
+    "auditor": "auditor",
+    "dialer": "dialer",
+}
+ROLE_FOR_COMMAND = {
+    ("playbook", "activate"): "strategy_owner",
+    ("playbook", "approve"): "approver",
+    ("import", None): "ops",
+    ("run", "daily"): "ops",
+    ("emergency", None): "ops",
+    ("events", "ingest"): "ops",
+    ("users", None): "admin",
+    ("serve", None): "ops",
+}
+_KEYS: dict[tuple[str, str], tuple[str, str]] = {}  # (db_url, name) → (role, key)
+
+
+def role_for(args: tuple[str, ...]) -> str | None:
+    """The role a test user needs for `arrears ARGS…` (None: a read-only command, no key)."""
+    first, second = (args[0] if args else ""), (args[1] if len(args) > 1 else None)
+    if first == "emergency" and second in ("status", "notices"):
+        return None
+    return ROLE_FOR_COMMAND.get((first, second)) or ROLE_FOR_COMMAND.get((first, None))
+
+
+def user_key(db_url: str, name: str, role: str | None = None) -> str:
+    """The API key of test user `name` (created on first use, in-process, on an upgraded schema)."""
+    if (db_url, name) not in _KEYS:
+        from engine.identity.users import add_user
+        from engine.store.db import get_engine, upgrade
+
+        upgrade(db_url)
+        role = role or DEFAULT_USERS.get(name, "ops")
+        _KEYS[(db_url, name)] = (role, add_user(get_engine(db_url), name, role, "tests")["api_key"])
+    return _KEYS[(db_url, name)][1]
+
+
+def has_users(db_url: str) -> bool:
+    return any(url == db_url for url, _ in _KEYS)
+
+
+def key_for_args(db_url: str, args: tuple[str, ...], user: str | None = None) -> str | None:
+    """The key a test runs `arrears ARGS…` with: `user`'s, else the `--by` user's, else the
+    default user of the role the command needs; None for read-only commands."""
+    role = role_for(args)
+    if args[:2] == ("db", "upgrade"):
+        return user_key(db_url, user or "admin") if has_users(db_url) else None
+    if role is not None and user is None and "--by" in args:
+        user = args[args.index("--by") + 1]
+    if role is None and user is None:
+        return None
+    name = user or next(n for n, r in DEFAULT_USERS.items() if r == role)
+    return user_key(db_url, name, DEFAULT_USERS.get(name, role))
+
+
+def cli_env(db_url: str, home: Path, api_url: str | None = None, user: str | None = "ops") -> dict[str, str]:
+    """The environment of a CLI subprocess on `db_url`, acting as test user `user` (None: no key)."""
     env = dict(os.environ, ARREARS_DATABASE_URL=db_url, ARREARS_HOME=str(home))
+    env.pop("ARREARS_API_KEY", None)
+    if user is not None:
+        env["ARREARS_API_KEY"] = user_key(db_url, user)
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return env
@@ -83,12 +149,22 @@ Cli = Callable[..., subprocess.CompletedProcess]
 
 @pytest.fixture
 def cli(db_url: str, tmp_path: Path) -> Cli:
-    """Run `arrears ARGS…` against this test's database; returns the completed process."""
+    """Run `arrears ARGS…` against this test's database; returns the completed process.
 
-    def run(*args: str, api_url: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    A command that changes the record runs with a test user's key (`key_for_args`): `user=`
+    names them, else the command's `--by`, else the default user of the role it needs.
+    `key=` gives the key explicitly (`key=""`: none at all)."""
+
+    def run(
+        *args: str, api_url: str | None = None, timeout: float = 300, user: str | None = None, key: str | None = None
+    ) -> subprocess.CompletedProcess:
+        env = cli_env(db_url, tmp_path / "home", api_url, user=None)
+        key = key_for_args(db_url, args, user) if key is None else key
+        if key:
+            env["ARREARS_API_KEY"] = key
         return subprocess.run(
             [*arrears_exe(), *args],
-            env=cli_env(db_url, tmp_path / "home", api_url),
+            env=env,
             capture_output=True,
             text=True,
             timeout=timeout,

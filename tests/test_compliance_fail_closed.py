@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import write_playbook
-from record_fixtures import ROOT, arrears_exe, seed
+from record_fixtures import ROOT, arrears_exe, seed, user_key
 
 BREAK = '''
 import os, sys
@@ -93,6 +93,7 @@ def test_run_daily_stops_before_any_flow_run(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'arrears.sqlite'}"
     seed(db_url, tmp_path / "portfolio", 20)
     env = _broken_env(tmp_path, RULE, ARREARS_DATABASE_URL=db_url, ARREARS_HOME=str(tmp_path / "home"))
+    env["ARREARS_API_KEY"] = user_key(db_url, "ops")
     _assert_stopped(_arrears(env, "run", "daily", "--as-of", "2026-03-10", "--json"))
     from sqlalchemy import create_engine, text
 

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import record_fixtures as rf
 
 
 @pytest.fixture
@@ -18,9 +19,13 @@ def run(arrears_cmd, tmp_path: Path):
         "ARREARS_EMERGENCY_RESPONSE": "inline",
     }
     env.pop("ARREARS_DATABASE_URL", None)
+    env.pop("ARREARS_API_KEY", None)
+    db_url = f"sqlite:///{(tmp_path / 'home' / 'arrears.sqlite').resolve()}"
 
-    def _run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*arrears_cmd, *args], capture_output=True, text=True, timeout=120, env=env)
+    def _run(*args: str, user: str | None = None) -> subprocess.CompletedProcess[str]:
+        key = rf.key_for_args(db_url, args, user)  # the user's own key (ops unless named otherwise)
+        own = {**env, "ARREARS_API_KEY": key} if key else env
+        return subprocess.run([*arrears_cmd, *args], capture_output=True, text=True, timeout=120, env=own)
 
     return _run
 
@@ -43,11 +48,16 @@ def test_declare_status_stand_down(run) -> None:
     ]
     assert set(status[0]) >= {"emergency_id", "tier", "scope", "declared_by", "declared_at", "state"}
 
-    same = run("emergency", "stand-down", t1["emergency_id"], "--by", "bob", "--by", "BOB", "--reason", "ok")
-    assert same.returncode == 2
-    assert "needs 2 distinct people" in same.stderr and "same person twice is one person" in same.stderr
-    assert _json(run("emergency", "stand-down", t1["emergency_id"], "--by", "bob", "--by", "carol",
-                     "--reason", "retracted", "--json"))["state"] == "stood_down"
+    t1id = t1["emergency_id"]
+    as_two = run("emergency", "stand-down", t1id, "--by", "bob", "--by", "carol", "--reason", "ok", user="bob")
+    assert as_two.returncode == 3 and "--by carol is not you" in as_two.stderr  # one key, one person
+    first = _json(run("emergency", "stand-down", t1id, "--reason", "retracted", "--json", user="bob"))
+    assert first["state"] == "active" and first["pending"] == {"action": "stand_down", "by": ["bob"]}
+    same = run("emergency", "confirm-stand-down", t1id, user="bob")
+    assert same.returncode == 2 and "same user twice is one person" in same.stderr
+    assert _json(run("emergency", "status", "--json"))[0]["state"] == "active"  # still held
+    done = _json(run("emergency", "confirm-stand-down", t1id, "--json", user="carol"))
+    assert done["state"] == "stood_down" and done["stood_down_by"] == ["bob", "carol"]
     status = _json(run("emergency", "status", "--json"))
     assert [s["emergency_id"] for s in status] == [t2["emergency_id"]]  # the other stays
     assert run("audit", "verify").returncode == 0
@@ -161,10 +171,11 @@ def test_tier3_is_lifted_and_every_view_agrees(run, tmp_path: Path) -> None:
     assert verdict["allowed"] is False and verdict["next_allowed_at"] == status["ends_at"] == report[0]["ends_at"]
     assert again.returncode == 2 and "in cooling-off until" in again.stderr and "end-cooling-off" in again.stderr
 
-    one = run("emergency", "end-cooling-off", eid, "--by", "bob", "--reason", "debtor asked for a call")
-    assert one.returncode == 2 and "needs 2 distinct people" in one.stderr
-    ended = _json(run("emergency", "end-cooling-off", eid, "--by", "bob", "--by", "carol",
-                      "--reason", "debtor asked for a call", "--json"))
+    one = _json(run("emergency", "end-cooling-off", eid, "--by", "bob", "--reason", "debtor asked for a call",
+                    "--json"))
+    assert one["state"] == "cooling_off" and one["pending"] == {"action": "end_cooling_off", "by": ["bob"]}
+    assert json.loads(run(*check).stdout)["allowed"] is False  # one signature ends nothing
+    ended = _json(run("emergency", "confirm-end-cooling-off", eid, "--by", "carol", "--json"))
     assert ended["state"] == "stood_down" and ended["cooling_off_ended_by"] == ["bob", "carol"]
     assert _json(run("emergency", "status", "--json")) == []
     assert _json(run(*check))["allowed"] is True

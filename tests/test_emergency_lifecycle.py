@@ -145,3 +145,29 @@ def test_a_tier_without_cooling_off_ends_at_stand_down() -> None:
     done = stand_down(repo, PLAN, record.emergency_id, ["bob"], "handled", at=T0 + timedelta(hours=1))
     assert done.state(T0 + timedelta(hours=1)) == lifecycle.STOOD_DOWN
     assert done.status_json(T0 + timedelta(hours=1))["ends_at"] is None
+
+
+@pytest.mark.parametrize("store", ["memory", "sql"])
+def test_tier1_stand_down_is_pending_until_a_second_user_signs(store: str, repo: SqlEmergencyRepository) -> None:
+    """Issue 14: each user signs with their own key; one signature changes nothing (contact held),
+    the same user again is refused, another user's confirmation is the stand-down, at its time."""
+    from emergency.service import sign_off
+
+    repo = InMemoryRepository() if store == "memory" else repo  # type: ignore[assignment]
+    eid = declare(repo, PLAN, tier=1, scope="all", reason="media", by="olga", at=T0).emergency_id
+    with pytest.raises(InputError, match=r"no stand-down of .* awaits confirmation"):
+        sign_off(repo, PLAN, eid, "stand_down", "paul", None, confirming=True, at=T0 + timedelta(minutes=5))
+    first = sign_off(repo, PLAN, eid, "stand_down", "olga", "over", confirming=False, at=T0 + timedelta(minutes=10))
+    later = T0 + timedelta(minutes=20)
+    assert lifecycle.state_at(first, later) == lifecycle.ACTIVE and first.enforced(later)
+    assert lifecycle.view(first, later)["pending"] == {"action": "stand_down", "by": ["olga"]}
+    with pytest.raises(InputError, match="same user twice is one person"):
+        sign_off(repo, PLAN, eid, "stand_down", "olga", None, confirming=True, at=later)
+    with pytest.raises(InputError, match="awaits confirmation by another user"):
+        sign_off(repo, PLAN, eid, "stand_down", "paul", "x", confirming=False, at=later)
+    done = sign_off(repo, PLAN, eid, "stand_down", "paul", None, confirming=True, at=T0 + timedelta(minutes=30))
+    assert done.stand_down is not None and done.stand_down.by == ("olga", "paul")
+    assert done.stand_down.reason == "over" and done.stand_down.at == T0 + timedelta(minutes=30)
+    assert lifecycle.state_at(done, T0 + timedelta(minutes=25)) == lifecycle.ACTIVE  # not stood down before
+    assert lifecycle.state_at(done, T0 + timedelta(minutes=31)) == lifecycle.STOOD_DOWN
+    assert "pending" not in lifecycle.view(done, T0 + timedelta(minutes=31))

@@ -184,12 +184,14 @@ def demo(
     from engine.contracts.timestamps import parse_date
     from engine.store.db import ready_engine, upgrade
     from flows import demo_loop
+    from flows.demo_users import create_demo_users, keys_hint
     from flows.demo_worklist import show_worklist
 
     dates = demo_loop.business_days(parse_date(as_of), days)
     typer.echo(f"Arrears demo in {home}: {dates[0]} … {dates[-1]}")
     upgrade()
     engine = ready_engine()
+    keys = create_demo_users(engine, home)
     _seed(engine, dates[0], accounts)
     _activate(engine, playbooks_dir, _targets_files(playbooks_dir, home, dates, accounts))
     demo_loop.run_days(engine, dates, seed, home / "simulated")
@@ -199,3 +201,4 @@ def demo(
     show_worklist(dates[-1].isoformat())
     demo_loop.report(engine, dates, home)
     _next_steps(home, dates, picks[0] if picks else "ACCOUNT")
+    typer.echo(keys_hint(keys))

@@ -1,9 +1,11 @@
 """`arrears emergency …` and `arrears events ingest`: the three-tier emergency response.
 
-Contract (`../shared/contracts.md`): `declare --tier 1|2|3 --scope SCOPE --reason TEXT --by
-USER [--json]` prints `{"emergency_id", ...}`; `stand-down ID --by USER [--by USER2] --reason
-TEXT` (Tier 1: two distinct people); `end-cooling-off ID --by A --by B --reason TEXT` (the
-plan's `end_cooling_off` people); `status --json` prints `[{"emergency_id", "tier", "scope",
+Contract (`../shared/contracts.md`): every changing command acts as the user of
+`ARREARS_API_KEY` (role ops; `--by`, if given, must name that user, else exit 3).
+`declare --tier 1|2|3 --scope SCOPE --reason TEXT [--json]` prints `{"emergency_id", ...}`;
+`stand-down ID --reason TEXT` (Tier 1: a second user confirms with `confirm-stand-down ID`
+and their own key); `end-cooling-off ID --reason TEXT` (the plan's `end_cooling_off` users,
+the others confirming with `confirm-end-cooling-off ID`); `status --json` prints `[{"emergency_id", "tier", "scope",
 "declared_by", "declared_at", "state"}]`, the state from `emergency.lifecycle`. Bad input
 exits 2 before anything is written. The declaration commits first — enforcement starts at
 that commit — and only then does the response (notices, tasks) run: as the Prefect flow `emergency-response` by default,
@@ -20,6 +22,7 @@ import typer
 
 from engine.contracts.errors import InputError
 from engine.settings import get_settings
+from flows.acting import acting_user
 from flows.app import app
 
 emergency_app = typer.Typer(help="Three-tier emergency response: declare, stand down, status.", no_args_is_help=True)
@@ -33,6 +36,7 @@ TIER_HELP = (
     "(never all); 3: one account= or debtor= (never all). The plan's `scopes` per tier decide"
 )
 SCOPE_HELP = "all | KEY=VALUE[,KEY=VALUE…], e.g. collector=c7; the keys the tier allows (see --tier)"
+BY_HELP = "optional: must name the user of ARREARS_API_KEY (who acts is that key's user)"
 RESPONSE_HELP = "run the response as the Prefect flow (`flow`), in this process (`inline`), or not (`none`)"
 
 
@@ -84,7 +88,7 @@ def declare_command(
     tier: str = typer.Option(..., "--tier", help=TIER_HELP),
     scope: str = typer.Option(..., "--scope", help=SCOPE_HELP),
     reason: str = typer.Option(..., "--reason", help="why (recorded in the audit chain)"),
-    by: str = typer.Option(..., "--by", help="who declares"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     json_output: bool = typer.Option(False, "--json", help="print the emergency as JSON"),
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
     response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
@@ -92,9 +96,10 @@ def declare_command(
     """Declare an emergency: every action in scope is blocked from the moment it commits."""
     from emergency.service import declare
 
+    user = acting_user("emergency.declare", "emergency declare", by)
     mode = _mode(response)
     loaded = _plan(plan)
-    record = declare(_repo(), loaded, tier=tier, scope=scope, reason=reason, by=by)
+    record = declare(_repo(), loaded, tier=tier, scope=scope, reason=reason, by=user.name)
     summary = respond(record, plan, mode)
     out = {**record.status_json(), "response": summary}
     _echo(out, json_output, f"declared {record.emergency_id}: tier {record.tier}, scope {record.scope}")
@@ -105,7 +110,7 @@ def drill_command(
     tier: str = typer.Option(..., "--tier", help="the tier to rehearse"),
     scope: str | None = typer.Option(None, "--scope", help="default: the tier's default scope"),
     reason: str = typer.Option("emergency drill", "--reason"),
-    by: str = typer.Option("drill", "--by", help="who runs the drill"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     json_output: bool = typer.Option(False, "--json"),
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
     response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
@@ -113,9 +118,10 @@ def drill_command(
     """Run the whole response for a tier without suspending anything (labelled DRILL)."""
     from emergency.service import declare
 
+    user = acting_user("emergency.declare", "emergency drill", by)
     mode = _mode(response)
     loaded = _plan(plan)
-    record = declare(_repo(), loaded, tier=tier, scope=scope, reason=reason, by=by, kind="drill")
+    record = declare(_repo(), loaded, tier=tier, scope=scope, reason=reason, by=user.name, kind="drill")
     summary = respond(record, plan, "inline" if mode == "none" else mode)
     out = {**record.status_json(), "drill": True, "response": summary}
     _echo(out, json_output, f"DRILL {record.emergency_id}: tier {record.tier}, scope {record.scope}; nothing suspended")
@@ -124,33 +130,74 @@ def drill_command(
 @emergency_app.command("stand-down")
 def stand_down_command(
     emergency_id: str = typer.Argument(..., metavar="ID"),
-    by: list[str] = typer.Option(..., "--by", help="who stands it down (Tier 1: give two distinct people)"),
     reason: str = typer.Option(..., "--reason"),
+    by: list[str] | None = typer.Option(None, "--by", help=BY_HELP),
     json_output: bool = typer.Option(False, "--json"),
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
 ) -> None:
-    """Stand an emergency down; other emergencies stay in force. A tier with a cooling-off
-    (Tier 3: 48 h from the declaration) keeps holding contact until it ends, or until
-    `end-cooling-off` ends it early."""
-    from emergency.service import stand_down
+    """Stand an emergency down as the key's user (role ops); other emergencies stay in force.
+    Tier 1 needs a second user: it waits (contact stays held) until another user runs
+    `confirm-stand-down ID` with their own key. A tier with a cooling-off (Tier 3: 48 h from
+    the declaration) keeps holding contact until it ends, or until `end-cooling-off` ends it early."""
+    _sign(emergency_id, "stand_down", reason, by, json_output, plan, confirming=False)
 
-    record = stand_down(_repo(), _plan(plan), emergency_id, by, reason)
-    _echo(record.status_json(), json_output, _state_line(record))
+
+@emergency_app.command("confirm-stand-down")
+def confirm_stand_down_command(
+    emergency_id: str = typer.Argument(..., metavar="ID"),
+    reason: str | None = typer.Option(None, "--reason", help="optional: why you agree"),
+    by: list[str] | None = typer.Option(None, "--by", help=BY_HELP),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+) -> None:
+    """Confirm another user's pending stand-down with your own key (the two-person rule)."""
+    _sign(emergency_id, "stand_down", reason, by, json_output, plan, confirming=True)
 
 
 @emergency_app.command("end-cooling-off")
 def end_cooling_off_command(
     emergency_id: str = typer.Argument(..., metavar="ID"),
-    by: list[str] = typer.Option(..., "--by", help="who ends it (the plan's end_cooling_off: two distinct people)"),
     reason: str = typer.Option(..., "--reason", help="why contact may resume now (recorded in the audit chain)"),
+    by: list[str] | None = typer.Option(None, "--by", help=BY_HELP),
     json_output: bool = typer.Option(False, "--json"),
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
 ) -> None:
-    """End a stood-down emergency's cooling-off early: contact in scope resumes at once."""
-    from emergency.service import end_cooling_off
+    """End a stood-down emergency's cooling-off early (the plan's `end_cooling_off` users, by
+    default two: another user confirms with `confirm-end-cooling-off ID`); contact then resumes."""
+    _sign(emergency_id, "end_cooling_off", reason, by, json_output, plan, confirming=False)
 
-    record = end_cooling_off(_repo(), _plan(plan), emergency_id, by, reason)
-    _echo(record.status_json(), json_output, _state_line(record))
+
+@emergency_app.command("confirm-end-cooling-off")
+def confirm_end_cooling_off_command(
+    emergency_id: str = typer.Argument(..., metavar="ID"),
+    reason: str | None = typer.Option(None, "--reason", help="optional: why you agree"),
+    by: list[str] | None = typer.Option(None, "--by", help=BY_HELP),
+    json_output: bool = typer.Option(False, "--json"),
+    plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
+) -> None:
+    """Confirm another user's pending early end of cooling-off with your own key."""
+    _sign(emergency_id, "end_cooling_off", reason, by, json_output, plan, confirming=True)
+
+
+def _sign(
+    emergency_id: str, action: str, reason: str | None, by: list[str] | None, json_output: bool,
+    plan: Path | None, *, confirming: bool,
+) -> None:
+    """Sign `action` as the key's user; print the new state, or who has signed so far."""
+    from emergency.service import sign_off
+
+    command = ("confirm-" if confirming else "") + action.replace("_", "-")
+    user = acting_user("emergency.stand_down", f"emergency {command}", by)
+    record = sign_off(_repo(), _plan(plan), emergency_id, action, user.name, reason, confirming=confirming)
+    row = record.status_json()
+    waiting = row.get("pending")
+    human = _state_line(record)
+    if waiting and waiting["action"] == action:
+        verb = action.replace("_", "-")
+        human = (f"{record.emergency_id}: {verb} signed by {', '.join(waiting['by'])}; it needs another user: "
+                 f"`arrears emergency confirm-{verb} {record.emergency_id}` with their own key "
+                 f"(until then it stays {row['state']} and contact in scope stays held)")
+    _echo(row, json_output, human)
 
 
 def _state_line(record: Any) -> str:
@@ -159,7 +206,8 @@ def _state_line(record: Any) -> str:
     if row["ends_at"]:
         return (
             f"{record.emergency_id}: {row['state']} until {row['ends_at']} (contact in scope stays held; "
-            f"`arrears emergency end-cooling-off {record.emergency_id} --by A --by B --reason TEXT` ends it early)"
+            f"`arrears emergency end-cooling-off {record.emergency_id} --reason TEXT`, confirmed by another user, "
+            "ends it early)"
         )
     return f"{record.emergency_id}: {row['state']}"
 
@@ -167,7 +215,7 @@ def _state_line(record: Any) -> str:
 @emergency_app.command("confirm")
 def confirm_command(
     proposal_id: str = typer.Argument(..., metavar="ID"),
-    by: str = typer.Option(..., "--by"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
     json_output: bool = typer.Option(False, "--json"),
     plan: Path | None = typer.Option(None, "--plan", help=PLAN_HELP),
     response: str | None = typer.Option(None, "--response", help=RESPONSE_HELP),
@@ -175,8 +223,9 @@ def confirm_command(
     """Confirm a Tier 1 proposal raised by event correlation: it becomes a declaration."""
     from emergency.service import confirm
 
+    user = acting_user("emergency.declare", "emergency confirm", by)
     mode = _mode(response)
-    record = confirm(_repo(), _plan(plan), proposal_id, by)
+    record = confirm(_repo(), _plan(plan), proposal_id, user.name)
     summary = respond(record, plan, mode)
     out = {**record.status_json(), "response": summary}
     human = f"confirmed {proposal_id} as {record.emergency_id}: tier {record.tier}, scope {record.scope}"
@@ -234,17 +283,16 @@ def notices_command(
 @emergency_app.command("acknowledge")
 def acknowledge_command(
     notice_id: str = typer.Argument(..., metavar="NOTICE_ID"),
-    by: str = typer.Option(..., "--by"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
-    """Acknowledge a notice (recorded in the audit chain)."""
+    """Acknowledge a notice as the key's user (recorded in the audit chain)."""
     from datetime import UTC, datetime
 
+    user = acting_user("emergency.acknowledge", "emergency acknowledge", by)
     repo = _repo()
     if not any(n.notice_id == notice_id for n in repo.notices()):
         raise InputError.at("NOTICE_ID", 0, 0, f"unknown notice {notice_id!r} (see `arrears emergency notices`)")
-    if not by.strip():
-        raise InputError.at("--by", 0, 0, "a person is required")
-    repo.acknowledge(notice_id, by.strip(), datetime.now(UTC))
+    repo.acknowledge(notice_id, user.name, datetime.now(UTC))
     typer.echo(f"acknowledged {notice_id}")
 
 
@@ -253,6 +301,7 @@ def escalate_command(plan: Path | None = typer.Option(None, "--plan", help=PLAN_
     """Escalate every notice left unacknowledged past its deadline (the response flow does this too)."""
     from emergency.response import escalate_overdue
 
+    acting_user("emergency.declare", "emergency escalate")
     done = escalate_overdue(_repo(), _plan(plan))
     typer.echo(f"escalated {len(done)} notice(s)")
 
@@ -267,6 +316,7 @@ def ingest_command(
     """Correlate events with the plan's rules: Tiers 2–3 are declared, Tier 1 is proposed."""
     from emergency.events import ingest_file
 
+    acting_user("emergency.declare", "events ingest")
     mode = _mode(response)
     repo = _repo()
     outcomes = ingest_file(repo, _plan(plan), file)

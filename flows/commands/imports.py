@@ -3,6 +3,9 @@
 Each says what happened, not just how many lines it read: `3 new accounts, 1 updated,
 2 unchanged`, or `0 new payments, 1 already recorded` for a re-import that changed nothing
 (payments and promises are never updated: other content under a known id is refused).
+
+Run as the user of ARREARS_API_KEY (accounts: role ops; history, payments, promises: ops or
+dialer); each import is then an audit line (`ACCOUNTS_IMPORTED`, … actor = that user).
 """
 
 from __future__ import annotations
@@ -41,11 +44,14 @@ def summary(kind: str, done: Imported) -> str:
 
 
 def _run(kind: str, path: Path, json_output: bool) -> None:
+    from engine.identity.users import record_act
     from engine.store.db import ready_engine
     from engine.store.imports import count_lines, import_accounts, import_history
     from engine.store.outcomes import import_payments, import_promises
+    from flows.acting import acting_user
     from flows.progress import progress_bar
 
+    user = acting_user(f"import.{kind}", f"import {kind}")
     engine = ready_engine()
     loaders = {
         "accounts": import_accounts,
@@ -56,6 +62,7 @@ def _run(kind: str, path: Path, json_output: bool) -> None:
     loader = loaders[kind]
     with progress_bar(f"importing {kind}", count_lines(path)) as advance:
         done = loader(engine, path, advance)
+    record_act(engine, user, f"{kind.upper()}_IMPORTED", path.name, done.as_dict())
     if json_output:
         typer.echo(json.dumps({"file": str(path), "kind": kind, **done.as_dict()}))
     else:

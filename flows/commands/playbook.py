@@ -16,33 +16,41 @@ app.add_typer(playbook_app, name="playbook")
 @playbook_app.command("activate")
 def activate(
     path: Path = typer.Argument(..., help="playbook YAML, or a `kind: targets` / `kind: roster` file"),
-    by: str = typer.Option(..., "--by", help="who activates it (the maker)"),
+    by: str | None = typer.Option(None, "--by", help="optional: must name the user of ARREARS_API_KEY (the maker)"),
     json_output: bool = typer.Option(False, "--json", help="print {name, version, sha256}"),
 ) -> None:
-    """Store an immutable version (content, templates, sha256); it runs once someone else approves it."""
+    """Store an immutable version (content, templates, sha256) as the key's user (role strategy_owner);
+    it runs once another user (role approver) approves it."""
     from engine.store.db import ready_engine
     from engine.store.playbooks import activate as store
+    from flows.acting import acting_user
 
-    identity, new = store(ready_engine(), path, by)
+    user = acting_user("playbook.activate", "playbook activate", by)
+    identity, new = store(ready_engine(), path, user.name)
     if json_output:
         typer.echo(json.dumps(identity, ensure_ascii=False))
     else:
         what = "stored" if new else "already stored"
         typer.echo(f"{identity['name']} {identity['version']} {what}, sha256 {identity['sha256']}")
-        typer.echo(f"next: arrears playbook approve {identity['sha256'][:12]} --by <someone other than {by}>")
+        typer.echo(
+            f"next: arrears playbook approve {identity['sha256'][:12]}, by a user with role approver (not {user.name})"
+        )
 
 
 @playbook_app.command("approve")
 def approve(
     ref: str = typer.Argument(..., metavar="SHA256", help="sha256 or a unique prefix"),
-    by: str = typer.Option(..., "--by", help="who approves it (the checker, not the author)"),
+    by: str | None = typer.Option(None, "--by", help="optional: must name the user of ARREARS_API_KEY (the checker)"),
     json_output: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Approve a version: daily runs use that playbook (or roster); targets status uses that month's targets."""
+    """Approve a version as the key's user (role approver, not its author): from now on daily runs of that
+    playbook (or roster; or status of that month's targets) use it."""
     from engine.store.db import ready_engine
     from engine.store.playbooks import approve as store
+    from flows.acting import acting_user
 
-    result = store(ready_engine(), ref, by)
+    user = acting_user("playbook.approve", "playbook approve", by)
+    result = store(ready_engine(), ref, user.name)
     if json_output:
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:

@@ -77,10 +77,16 @@ def daily(
     """The daily strategy run as one Prefect flow run over the database."""
     import sys
 
+    from engine.identity.users import record_act
     from engine.settings import get_settings
+    from engine.store.db import ready_engine
+    from flows.acting import acting_user
 
+    user = acting_user("run.daily", "run daily")
     chunk_size = chunk_size or get_settings().chunk_size
     result = run_daily_flow(as_of, playbook, chunk_size, dispatcher, timezone, progress=sys.stderr.isatty())
+    details = {"business_date": result.get("business_date"), "state": result["state"]}
+    record_act(ready_engine(), user, "RUN_REQUESTED", result.get("flow_run_id"), details)
     contract = {
         "flow_run_id": result.get("flow_run_id"),
         "state": result["state"],

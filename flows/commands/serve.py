@@ -196,7 +196,9 @@ def serve(
 
     from engine.settings import arrears_home, get_settings
     from engine.store.db import ready_engine
+    from flows.acting import acting_user
 
+    acting_user("serve", "serve")
     ready_engine()
     chunk_size = chunk_size or get_settings().chunk_size
     deployments = build_deployments(at, audit_at, timezone, playbook, dispatcher, chunk_size, name)
