@@ -32,6 +32,7 @@ from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
 from engine.kpi.promises import latest_promises
 from engine.playbook.loader import LoadedPlaybook
+from engine.run.experiment import decide_in_groups
 from engine.run.hold import DispatchHold
 from engine.run.relay import dispatch_rows
 from engine.settings import get_settings
@@ -361,8 +362,7 @@ def record_chunk(
     hold: DispatchHold,
     attempts: int = 5,
 ) -> ChunkStats:
-    """Write decisions, new outbox contacts and assignments in one transaction, retried whole
-    on a lost race or a dropped connection."""
+    """Write decisions, outbox contacts, assignments in one transaction, retried on a lost race."""
     rows, stats = build_rows(decided, histories, facts, business_date, flow_run_id)
     for attempt in range(attempts):
         try:
@@ -393,7 +393,7 @@ def process_chunk(
     accounts, histories, facts, by_debtor = load_chunk(engine, lo, hi, jurisdictions, business_date)
     with engine.connect() as conn:  # grace days: 0 until the playbook language sets them
         promises = latest_promises(conn, business_date, 0, _in_range(Promise.__table__.c.account_id, lo, hi))
-    decided = decide_chunk(accounts, histories, playbooks, as_of, by_debtor, promises)
+    decided = decide_in_groups(engine, decide_chunk, accounts, histories, playbooks, as_of, by_debtor, promises)
     stats = record_chunk(engine, decided, histories, facts, business_date, flow_run_id, hold)
     stats.accounts = len(accounts)
     stats.out_of_scope = len(accounts) - len(decided)
