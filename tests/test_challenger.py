@@ -50,8 +50,10 @@ def test_interval_covers_a_known_difference_and_narrows_with_more_accounts() -> 
 
     def groups(n: int) -> dict:
         opening = rng.uniform(1000, 5000, size=(2, n))
-        return {"champion": (opening[0] * rng.binomial(1, 0.2, n), opening[0]),
-                "challenger": (opening[1] * rng.binomial(1, 0.3, n), opening[1])}
+        return {
+            "champion": (opening[0] * rng.binomial(1, 0.2, n), opening[0]),
+            "challenger": (opening[1] * rng.binomial(1, 0.3, n), opening[1]),
+        }
 
     small, large = difference(groups(500)), difference(groups(20_000))
     assert small and large
@@ -87,11 +89,11 @@ def _start(cli, db_url: str, tmp_path: Path, share: str = "0.5") -> tuple[str, s
     champion = _sha(cli, "playbook", "activate", str(CN_PLAYBOOK), "--by", "strategist")
     challenger = _sha(cli, "playbook", "activate", str(_challenger_playbook(tmp_path)), "--by", "strategist")
     assert cli("playbook", "approve", challenger[:12], "--by", "risk-officer").returncode == 0
-    made = cli("playbook", "challenge", champion[:12], challenger[:12], "--share", share, "--by", "strategist", "--json")
+    made = cli("playbook", "challenge", champion[:12], challenger[:12], "--share", share, "--by", "maker", "--json")
     assert made.returncode == 0, made.stderr
     x = json.loads(made.stdout)
     assert x["state"] == "proposed"
-    assert_refused(cli("playbook", "approve", x["experiment_id"], "--by", "Strategist"))  # maker-checker
+    assert_refused(cli("playbook", "approve", x["experiment_id"], "--by", "Maker"))  # maker-checker
     started = cli("playbook", "approve", x["experiment_id"], "--by", "risk-officer", "--json")
     assert started.returncode == 0, started.stderr
     assert json.loads(started.stdout)["state"] == "running"
@@ -131,6 +133,7 @@ def test_daily_run_groups_stable_kpis_and_promotion(cli, db_url: str, tmp_path: 
     with get_engine(db_url).connect() as conn:
         rows = conn.execute(select(d.c.account_id, d.c.business_date, d.c.playbook_sha256, d.c.decision)).all()
     groups: dict[str, set[str]] = {}
+    days: dict[str, set[str]] = {}
     for account_id, day, sha, text in rows:
         decision = json.loads(text)
         if decision["stage"] is None:
@@ -139,7 +142,9 @@ def test_daily_run_groups_stable_kpis_and_promotion(cli, db_url: str, tmp_path: 
         assert group == group_of(eid, account_id, "0.5")
         assert sha == (challenger if group == "challenger" else champion)
         groups.setdefault(account_id, set()).add(group)
+        days.setdefault(account_id, set()).add(day)
     assert all(len(g) == 1 for g in groups.values())  # one group for the whole experiment
+    assert all(d == {AS_OF, DAY2} for d in days.values())  # decided on both days
     assert {"champion", "challenger"} == set().union(*groups.values())
     some = next(iter(groups))
     explained = cli("audit", "explain", some, "--date", DAY2)
