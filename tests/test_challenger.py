@@ -139,6 +139,7 @@ def test_daily_run_groups_stable_kpis_and_promotion(cli, db_url: str, tmp_path: 
         if decision["stage"] is None:
             continue
         group = decision["group"]
+        assert list(decision)[-3:] == ["group", "resolution", "promise"]
         assert group == group_of(eid, account_id, "0.5")
         assert sha == (challenger if group == "challenger" else champion)
         groups.setdefault(account_id, set()).add(group)

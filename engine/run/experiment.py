@@ -72,10 +72,15 @@ def decide_in_groups(
         for x in active.values()
         for sha, g in ((x.champion_sha256, "champion"), (x.challenger_sha256, "challenger"))
     }
-    for loaded, _, d in decided:
-        if loaded.sha256 in label:
-            d["group"] = label[loaded.sha256]
-    return decided
+    return [(p, a, _with_group(d, label[p.sha256]) if p.sha256 in label else d) for p, a, d in decided]
+
+
+def _with_group(decision: dict[str, Any], group: str) -> dict[str, Any]:
+    """The decision with `group` just before `resolution` and `promise` (the contract keeps
+    those two last)."""
+    tail = ("resolution", "promise")
+    head = {k: v for k, v in decision.items() if k not in tail}
+    return {**head, "group": group, **{k: decision[k] for k in tail if k in decision}}
 
 
 def _challenger(
