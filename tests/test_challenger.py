@@ -178,3 +178,22 @@ def test_daily_run_groups_stable_kpis_and_promotion(cli, db_url: str, tmp_path: 
     with get_engine(db_url).connect() as conn:
         after = conn.execute(select(d.c.decision).where(d.c.business_date == "2026-12-02")).scalars().all()
     assert after and all("group" not in json.loads(t) for t in after)  # the experiment is over
+
+
+def test_promoting_the_challenger_makes_it_the_approved_version(cli, db_url: str, tmp_path: Path) -> None:
+    champion, challenger, eid = _start(cli, db_url, tmp_path, share="0.25")
+    assert cli("playbook", "approve", champion[:12], "--by", "risk-officer").returncode == 0  # champion in force
+    again = cli("playbook", "challenge", champion[:12], challenger[:12], "--share", "0.1", "--by", "maker")
+    assert "already has experiment" in assert_refused(again)[0]["message"]
+    assert_refused(cli("playbook", "approve", eid, "--by", "risk-officer"))  # running: nothing to approve
+    promoted = cli("playbook", "promote", eid, "--winner", "challenger", "--by", "maker", "--json")
+    assert json.loads(promoted.stdout)["state"] == "promoting"
+    assert_refused(cli("playbook", "approve", eid, "--by", "maker"))
+    assert cli("playbook", "approve", eid, "--by", "risk-officer").returncode == 0
+    versions = {v["sha256"]: v for v in json.loads(cli("playbook", "list", "--json").stdout)}
+    assert versions[challenger]["state"] == "approved" and versions[champion]["state"] == "superseded"
+    assert versions[challenger]["approvals"][-1]["approver"] == "risk-officer"
+    (x,) = json.loads(cli("playbook", "experiments", "--json").stdout)
+    assert (x["state"], x["winner"]) == ("ended", "challenger")
+    assert_refused(cli("playbook", "promote", eid, "--winner", "champion", "--by", "maker"))  # already ended
+    assert cli("audit", "verify").returncode == 0
