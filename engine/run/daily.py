@@ -32,6 +32,7 @@ from engine.contracts.timestamps import parse_hhmm
 from engine.decide.evaluator import Evaluator
 from engine.decide.stream import dumps
 from engine.playbook.loader import LoadedPlaybook
+from engine.run.experiment import decide_in_groups
 from engine.run.hold import DispatchHold
 from engine.run.outcomes import load_outcomes
 from engine.run.relay import dispatch_rows
@@ -362,8 +363,7 @@ def record_chunk(
     hold: DispatchHold,
     attempts: int = 5,
 ) -> ChunkStats:
-    """Write decisions, new outbox contacts and assignments in one transaction, retried whole
-    on a lost race or a dropped connection."""
+    """Write decisions, outbox contacts, assignments in one transaction, retried on a lost race."""
     rows, stats = build_rows(decided, histories, facts, business_date, flow_run_id)
     for attempt in range(attempts):
         try:
@@ -393,7 +393,7 @@ def process_chunk(
     business_date = as_of.isoformat()
     accounts, histories, facts, by_debtor = load_chunk(engine, lo, hi, jurisdictions, business_date)
     outcomes = load_outcomes(engine, lo, hi)
-    decided = decide_chunk(accounts, histories, playbooks, as_of, by_debtor, outcomes)
+    decided = decide_in_groups(engine, decide_chunk, accounts, histories, playbooks, as_of, by_debtor, outcomes)
     stats = record_chunk(engine, decided, histories, facts, business_date, flow_run_id, hold)
     stats.accounts = len(accounts)
     stats.out_of_scope = len(accounts) - len(decided)

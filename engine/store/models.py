@@ -159,7 +159,6 @@ class ChainHead(Base):
     head_hash: Mapped[str] = mapped_column(String(64))
 
 
-
 class KpiAccountDay(Base):
     """One account as the daily run saw it on a business date: what the KPIs group and sum by.
 
@@ -208,6 +207,7 @@ class KpiDaily(Base):
     recovery_rate: Mapped[str | None] = mapped_column(String(16))
     paid: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[str] = mapped_column(String(40))
+
 
 # -- evidence (hash-chained, append-only) ------------------------------------------------
 class PlaybookVersion(Chained, Base):
@@ -330,6 +330,23 @@ class EmergencyCoolingOffEnd(Chained, Base):
     at: Mapped[str] = mapped_column(String(40))
 
 
+class ExperimentEvent(Chained, Base):
+    """One step of a champion/challenger experiment (migration 0014): proposed, started,
+    promotion_proposed, ended. Append-only; an experiment's state is its events in order."""
+
+    __tablename__ = "experiment_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    experiment_id: Mapped[str] = mapped_column(String(64), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(128))
+    champion_sha256: Mapped[str] = mapped_column(String(64))
+    challenger_sha256: Mapped[str] = mapped_column(String(64))
+    share: Mapped[str] = mapped_column(String(16))
+    winner: Mapped[str | None] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[str] = mapped_column(String(40))
+
+
 class AuditLog(Chained, Base):
     """Who did what, when: one line per state-changing command, with a stable event code."""
 
@@ -351,5 +368,6 @@ CHAINED: dict[str, type[Base]] = {
     "emergencies": Emergency,
     "emergency_stand_downs": EmergencyStandDown,
     "emergency_cooling_off_ends": EmergencyCoolingOffEnd,
+    "experiment_events": ExperimentEvent,
     "audit_log": AuditLog,
 }

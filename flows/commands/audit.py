@@ -79,6 +79,7 @@ def explain(
     lines = [
         f"{d['account_id']} on {d['business_date']} (run {d['flow_run_id']})",
         f"playbook {pb['name']} {pb['version']} sha256 {pb['sha256']}",
+        *([f"experiment group {d['group']}"] if d.get("group") else []),
         f"segment {d['segment']}, stage {d['stage']}, priority {d['priority']}, "
         f"assigned to {d['assignment']['kind']}/{d['assignment'].get('queue')}",
         *[f"  action: {a['channel']} to {mask_contact(a.get('to'))} at {a['at']} ({a['template']})" for a in actions],

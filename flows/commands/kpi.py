@@ -70,6 +70,7 @@ def kpi(
     """One KPI row per group over business dates [--from, --to]."""
     if ctx.invoked_subcommand is not None:
         return
+    from engine.kpi.compare import attach, group_comparison
     from engine.kpi.queries import DIMENSIONS, FIELDS, kpi_rows
     from engine.store.db import ready_engine
 
@@ -78,10 +79,17 @@ def kpi(
         raise InputError.at("--by", 1, 1, f"--by {by!r}: expected one of {', '.join(DIMENSIONS)}")
     with ready_engine().connect() as conn:
         rows = kpi_rows(conn, first, last, by, grace_days)
+        comparison = group_comparison(conn, first, last, grace_days) if by == "group" else None
     if json_output:
-        typer.echo(json.dumps(rows, ensure_ascii=False))
-    else:
-        print_table(f"KPIs {first} … {last}" + (f" by {by}" if by else ""), rows, list(FIELDS))
+        typer.echo(json.dumps(attach(rows, comparison), ensure_ascii=False))
+        return
+    print_table(f"KPIs {first} … {last}" + (f" by {by}" if by else ""), rows, list(FIELDS))
+    if comparison is not None:
+        c = comparison
+        typer.echo(
+            f"recovery rate, challenger − champion: {c['difference']} "
+            f"(95% CI {c['ci95_low']} … {c['ci95_high']}; {c['method']})"
+        )
 
 
 @kpi_app.command("roll-rates")

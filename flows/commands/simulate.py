@@ -82,7 +82,7 @@ def simulate(
         rows = sorted((r for label, sim in sims.items() for r in _rows(label, sim)),
                       key=lambda r: (r["date"], r["playbook"] != "champion"))  # fmt: skip
         if html is not None:
-            from engine.kpi.compare import write_curves
+            from engine.kpi.curves import write_curves
 
             write_curves(html, {label: (sim.playbook, sim.curve) for label, sim in sims.items()}, seed)
     if as_json:
