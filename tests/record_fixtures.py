@@ -80,6 +80,8 @@ DEFAULT_USERS = {
 ROLE_FOR_COMMAND = {
     ("playbook", "activate"): "strategy_owner",
     ("playbook", "approve"): "approver",
+    ("playbook", "challenge"): "strategy_owner",
+    ("playbook", "promote"): "strategy_owner",
     ("import", None): "ops",
     ("run", "daily"): "ops",
     ("emergency", None): "ops",

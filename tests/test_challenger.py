@@ -4,6 +4,7 @@ in the daily run's decisions and `audit explain`, `kpi --by group` with its inte
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def _challenger_playbook(tmp_path: Path) -> Path:
     """The CN playbook as a new revision, with its templates next to it."""
     folder = tmp_path / "pb"
     shutil.copytree(CN_PLAYBOOK.parent / "templates", folder / "templates")
-    text = CN_PLAYBOOK.read_text(encoding="utf-8").replace('revision: "2026.11-r1"', 'revision: "2026.11-r2"')
+    text = re.sub(r'(?m)^revision: "([^"]+)"', r'revision: "\1-challenger"', CN_PLAYBOOK.read_text(encoding="utf-8"))
     path = folder / "cn-credit-card.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -93,7 +94,7 @@ def _start(cli, db_url: str, tmp_path: Path, share: str = "0.5") -> tuple[str, s
     assert made.returncode == 0, made.stderr
     x = json.loads(made.stdout)
     assert x["state"] == "proposed"
-    assert_refused(cli("playbook", "approve", x["experiment_id"], "--by", "Maker"))  # maker-checker
+    assert_refused(cli("playbook", "approve", x["experiment_id"], "--by", "maker"))  # maker-checker
     started = cli("playbook", "approve", x["experiment_id"], "--by", "risk-officer", "--json")
     assert started.returncode == 0, started.stderr
     assert json.loads(started.stdout)["state"] == "running"
