@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "flows.commands.kpi",
     "flows.commands.targets",
     "flows.commands.worklist",
+    "flows.commands.models",
 )
 
 

@@ -58,7 +58,9 @@ def get_engine(url: str | None = None) -> Engine:
 # Every module that maps a table on `Base`. The store may not import `emergency` (layering), so
 # the migration environment imports these by name: autogenerate then sees one metadata with
 # every table. tests/test_migrations_drift.py fails when a table module is missing here.
-TABLE_MODULES: tuple[str, ...] = ("engine.store.models", "engine.store.allocations", "emergency.tables")
+TABLE_MODULES: tuple[str, ...] = (
+    "engine.store.models", "engine.store.allocations", "engine.store.model_store", "emergency.tables"
+)
 
 
 def _alembic_config(url: str) -> Any:
