@@ -67,7 +67,7 @@ def flat(t) -> bool:
 
 
 def test_connect_model_recovers_each_types_best_hour(record) -> None:
-    url, known, folder = record
+    _, known, folder = record
     done = arrears(record, "models", "train", spec(folder, "connect", CONNECT), "--as-of", str(mp.AS_OF), "--json")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
