@@ -11,7 +11,7 @@ from pathlib import Path
 import model_portfolio as mp
 import pytest
 from cli_helpers import position, problems
-from record_fixtures import arrears_exe, cli_env
+from record_fixtures import arrears_exe, cli_env, prefect_api  # noqa: F401 (fixture)
 
 from engine.simulate.behaviour import TYPES, answer_probability
 
@@ -150,3 +150,20 @@ def test_a_changed_artifact_is_refused(record) -> None:
     with engine.begin() as conn:
         conn.execute(update(t).where(t.c.id == row.id).values(artifact=row.artifact))
     assert score_accounts(engine, ["M00000"], mp.AS_OF)["M00000"] == scores["M00000"]
+
+
+def test_retrain_flow_reports_metrics_in_a_table_artifact(record, prefect_api: str, monkeypatch) -> None:
+    from prefect.artifacts import Artifact
+
+    from flows.retrain import retrain_models
+
+    url, _, folder = record
+    specs = folder / "specs"
+    specs.mkdir()
+    spec(specs, "weekly", PROPENSITY.replace("name: propensity", "name: weekly"))
+    monkeypatch.setenv("ARREARS_DATABASE_URL", url)
+    results = retrain_models(str(specs), str(mp.AS_OF))
+    assert [(r["name"], r["activated"]) for r in results] == [("weekly", True)]
+    table = json.loads(Artifact.get("model-metrics").data)
+    assert table == [{**row, "auc": results[0]["metrics"]["auc"]} for row in table]
+    assert table[0]["model"] == "weekly" and table[0]["activated"] is True
