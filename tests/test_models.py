@@ -11,7 +11,8 @@ from pathlib import Path
 import model_portfolio as mp
 import pytest
 from cli_helpers import position, problems
-from record_fixtures import arrears_exe, cli_env, prefect_api  # noqa: F401 (fixture)
+import record_fixtures as rf
+from record_fixtures import arrears_exe, cli_env
 
 from engine.simulate.behaviour import TYPES, answer_probability
 
@@ -24,6 +25,8 @@ features: [attributes.segment]
 segment: attributes.segment
 window: {days: 60}
 """
+prefect_api = rf.prefect_api  # the session's Prefect test server (fixture)
+
 PROPENSITY = """\
 kind: model
 version: 1
