@@ -10,8 +10,8 @@ from pathlib import Path
 
 import model_portfolio as mp
 import pytest
-from cli_helpers import position, problems
 import record_fixtures as rf
+from cli_helpers import position, problems
 from record_fixtures import arrears_exe, cli_env
 
 from engine.simulate.behaviour import TYPES, answer_probability
