@@ -170,3 +170,16 @@ def test_retrain_flow_reports_metrics_in_a_table_artifact(record, prefect_api: s
     table = json.loads(Artifact.get("model-metrics").data)
     assert table == [{**row, "auc": results[0]["metrics"]["auc"]} for row in table]
     assert table[0]["model"] == "weekly" and table[0]["activated"] is True
+
+
+def test_validate_reads_model_files(record) -> None:
+    _, _, folder = record
+    good = spec(folder, "v-good", CONNECT)
+    done = arrears(record, "validate", good, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["name"] == "connect"
+    text = CONNECT.replace("window: {days: 60}", "window: {days: 60}\nowner: me")
+    done = arrears(record, "validate", spec(folder, "v-bad", text))
+    assert done.returncode == 2
+    [p] = problems(done.stderr)
+    assert (int(p["line"]), int(p["col"])) == position(text, "owner") and "unknown key" in p["message"]

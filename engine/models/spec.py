@@ -111,6 +111,10 @@ class LoadedSpec:
     sha256: str
     content: str
 
+    @property
+    def identity(self) -> dict[str, str]:
+        return {"name": self.spec.name, "version": str(self.spec.version), "sha256": self.sha256}
+
 
 def declares_model(path: str | Path) -> bool:
     return declares_kind(path, "model")
