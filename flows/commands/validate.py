@@ -45,7 +45,7 @@ def validate(
     playbooks: list[Path] = typer.Argument(..., help="playbook YAML files"),
     json_output: bool = typer.Option(False, "--json", help="print the identities as JSON"),
 ) -> None:
-    """Validate playbooks (schema, conditions, templates, compliance limits), emergency plans, targets, rosters, models."""
+    """Validate playbooks (schema, conditions, templates, limits), emergency plans, targets, rosters, models."""
     import json
 
     problems: list[Problem] = []
