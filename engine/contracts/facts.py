@@ -13,7 +13,16 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+)
 
 from engine.contracts.numbers import (
     MAX_DPD,
@@ -182,6 +191,18 @@ class Account(Strict):
     emails: tuple[Email, ...] = ()
     phones: tuple[Phone, ...] = ()
     attributes: dict[str, Any] = Field(default_factory=dict)
+    # Model scores (docs/models.md): not facts of the contract, never serialised or hashed; the
+    # daily run sets them per chunk (`engine.run.scores`); absent, `propensity`/`best_hour` read null.
+    _scores: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def scored(self, scores: dict[str, Any]) -> Account:
+        """This account with its model scores (`propensity`, `best_hour`) set."""
+        self._scores = dict(scores)
+        return self
+
+    @property
+    def scores(self) -> dict[str, Any]:
+        return self._scores
 
     @field_validator("balance", mode="before")
     @classmethod

@@ -47,19 +47,31 @@ class Record:
     payments: dict[str, list[tuple[datetime, Decimal]]] = field(default_factory=lambda: defaultdict(list))
 
 
-def read_record(engine: Engine, first: date, last: date) -> Record:
+def read_record(engine: Engine, first: date, last: date, ids: list[str] | None = None) -> Record:
     """Accounts (facts), and history, promises and payments dated in [first − 1 day, last + 1 day]
-    by text prefix (offsets differ), filtered exactly by instant by the callers."""
+    by text prefix (stored UTC), filtered exactly by instant by the callers; only the accounts
+    `ids` when given (a daily-run chunk), in batches of 500."""
     lo, hi = (first - timedelta(days=1)).isoformat(), (last + timedelta(days=2)).isoformat()
     a, h, p, pay = AccountRow.__table__, ContactHistoryRow.__table__, Promise.__table__, Payment.__table__
+    batches: list[list[str] | None] = [None] if ids is None else [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    rec = Record({})
     with engine.connect() as conn:
-        rec = Record({aid: json.loads(facts) for aid, facts in conn.execute(select(a.c.account_id, a.c.facts))})
-        for aid, body in conn.execute(select(h.c.account_id, h.c.body).where(h.c.at.between(lo, hi))):
-            rec.history[aid].append(json.loads(body))
-        for aid, made in conn.execute(select(p.c.account_id, p.c.made_at).where(p.c.made_at.between(lo, hi))):
-            rec.promises[aid].append({"made_at": _instant(made)})
-        for aid, at, amount in conn.execute(select(pay.c.account_id, pay.c.paid_at, pay.c.amount)):
-            rec.payments[aid].append((_instant(at), Decimal(amount)))
+        for batch in batches:
+
+            def only(column: Any, batch: list[str] | None = batch) -> Any:
+                return column.in_(batch) if batch is not None else column.is_not(None)
+
+            query = select(a.c.account_id, a.c.facts).where(only(a.c.account_id))
+            rec.accounts.update({aid: json.loads(facts) for aid, facts in conn.execute(query)})
+            query = select(h.c.account_id, h.c.body).where(h.c.at.between(lo, hi), only(h.c.account_id))
+            for aid, body in conn.execute(query):
+                rec.history[aid].append(json.loads(body))
+            query = select(p.c.account_id, p.c.made_at).where(p.c.made_at.between(lo, hi), only(p.c.account_id))
+            for aid, made in conn.execute(query):
+                rec.promises[aid].append({"made_at": _instant(made)})
+            query = select(pay.c.account_id, pay.c.paid_at, pay.c.amount).where(only(pay.c.account_id))
+            for aid, at, amount in conn.execute(query):
+                rec.payments[aid].append((_instant(at), Decimal(amount)))
     return rec
 
 

@@ -7,7 +7,8 @@ or the account's segment was never seen in training.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine
@@ -23,14 +24,14 @@ def score_accounts(engine: Engine, account_ids: list[str], as_of: date) -> dict[
     prop, conn = active_of_target(engine, "propensity_30d"), active_of_target(engine, "connect_by_hour")
     if prop is None and conn is None:
         return out
-    rec = dataset.read_record(engine, as_of.replace(year=as_of.year - 1) if prop else as_of, as_of)
+    rec = dataset.read_record(engine, as_of - timedelta(days=dataset.LOOKBACK + 1), as_of, sorted(set(account_ids)))
     known = [aid for aid in account_ids if aid in rec.accounts]
     if prop is not None:
         artifact = load_artifact(prop.artifact, prop.sha256, prop.name)
         rec.accounts = {aid: rec.accounts[aid] for aid in known}
         ids, rows = dataset.account_rows(rec, artifact["features"], dataset.cut_of(as_of))
         for aid, p in zip(ids, propensity(artifact, rows), strict=True):
-            out[aid]["propensity"] = round(float(p), 4)
+            out[aid]["propensity"] = Decimal(str(round(float(p), 4)))  # a number as the matchers read numbers
     if conn is not None:
         artifact = load_artifact(conn.artifact, conn.sha256, conn.name)
         hours = best_hours(artifact)
