@@ -183,3 +183,47 @@ def test_validate_reads_model_files(record) -> None:
     assert done.returncode == 2
     [p] = problems(done.stderr)
     assert (int(p["line"]), int(p["col"])) == position(text, "owner") and "unknown key" in p["message"]
+
+
+def test_daily_run_reads_scores_as_playbook_fields(record, tmp_path: Path) -> None:
+    """A playbook segment on `propensity` and `best_hour`: the daily run scores each chunk in one batch
+    and the decisions say which segment, with the score values in the explanation."""
+    from cli_helpers import PLAYBOOK, write_playbook
+    from sqlalchemy import select
+
+    from emergency.guard import hold_for_emergencies
+    from engine.models.score import score_accounts
+    from engine.models.spec import load_spec
+    from engine.models.train import train_model
+    from engine.run.daily import chunk_bounds, process_chunk
+    from engine.store.db import get_engine
+    from engine.store.models import AccountRow, DecisionRow
+    from engine.store.playbooks import activate, approve, loaded_in_force
+
+    url, _, folder = record
+    engine = get_engine(url)
+    for name, text in (("daily-connect", CONNECT), ("daily-prop", PROPENSITY)):
+        train_model(engine, load_spec(spec(folder, name, text.replace("name: ", f"name: {name}-x", 1))), mp.AS_OF)
+    with engine.connect() as conn:  # the median score of the chunk's accounts still owing
+        owing = conn.execute(select(AccountRow.account_id).where(AccountRow.balance != "0")).scalars().all()
+    owing = sorted(owing)[:20]
+    cut = sorted(score_accounts(engine, owing, mp.AS_OF)[a]["propensity"] for a in owing)[len(owing) // 2]
+    text = PLAYBOOK.replace(
+        "segments:\n", f"segments:\n  - id: likely\n    when: propensity >= {cut} and best_hour >= 0\n", 1
+    )
+    identity, _ = activate(engine, write_playbook(tmp_path, text), "strategist")
+    approve(engine, identity["sha256"], "risk-officer")
+    (lo, hi), *_ = chunk_bounds(engine, {"CN"}, 60)
+    process_chunk(engine, loaded_in_force(engine, None), lo, hi, mp.AS_OF, "run-scores", hold_for_emergencies)
+    with engine.connect() as conn:
+        decisions = [json.loads(d) for d in conn.execute(select(DecisionRow.decision)).scalars()]
+    decisions = [d for d in decisions if d.get("resolution") is None]  # paid accounts leave collection
+    assert decisions
+    scores = score_accounts(engine, [d["account_id"] for d in decisions], mp.AS_OF)
+    for d in decisions:
+        s = scores[d["account_id"]]
+        assert (d["segment"] == "likely") == (s["propensity"] >= cut), json.dumps(d)[:1500]
+        if d["segment"] == "likely":
+            why = " ".join(d["explanation"])
+            assert f"propensity={s['propensity']}" in why.replace(" ", "") or str(s["propensity"]) in why
+    assert {d["segment"] for d in decisions} == {"likely", "all"}
