@@ -78,10 +78,11 @@ attribute_value = st.one_of(
 def atom(draw: st.DrawFn) -> str:
     choice = draw(st.integers(0, 7))
     if choice == 0:
-        field = draw(st.sampled_from(["dpd", "balance", "risk_score", "age"]))
+        field = draw(st.sampled_from(["dpd", "balance", "risk_score", "age", "propensity", "best_hour"]))
         return f"{field} {draw(ops)} {draw(number_literal)}"
     if choice == 1:
-        field = draw(st.sampled_from(["risk_score", "age", "product", "attributes.a", "attributes.b"]))
+        nullable = ["risk_score", "age", "product", "propensity", "best_hour", "attributes.a", "attributes.b"]
+        field = draw(st.sampled_from(nullable))
         return f"{field} {draw(st.sampled_from(['==', '!=']))} null"
     if choice == 2:
         field = draw(st.sampled_from(["attributes.a", "attributes.b"]))
@@ -129,7 +130,10 @@ def account_facts(draw: st.DrawFn, n: int) -> Account:
         if draw(st.booleans()):
             attributes[name] = draw(attribute_value)
     facts["attributes"] = attributes
-    return account(n, **facts)
+    # model scores as the daily run sets them: a 4-place Decimal and a local hour, or none
+    scores = {"propensity": draw(st.one_of(st.none(), st.decimals(0, 1, places=4))),
+              "best_hour": draw(st.one_of(st.none(), st.integers(0, 23)))}  # fmt: skip
+    return account(n, **facts).scored(scores)
 
 
 accounts_strategy = st.integers(1, 6).flatmap(lambda k: st.tuples(*(account_facts(i) for i in range(k))))

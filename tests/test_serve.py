@@ -23,6 +23,7 @@ EXPECTED = {
     "emergency-declare/emergency-declare",
     "emergency-stand-down/emergency-stand-down",
     "emergency-escalation/every-5-minutes",
+    "retrain-models/weekly",
 }
 
 

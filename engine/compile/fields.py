@@ -61,6 +61,18 @@ ACCOUNT_FIELDS: dict[str, FieldSpec] = {
         FieldSpec("has_debtor_phone", BOOL, "a phone owned by the debtor is on file", _has_debtor_phone),
         FieldSpec("has_usable_email", BOOL, "an e-mail that may be used is on file", _has_usable_email),
         FieldSpec("phone_count", NUMBER, "phones on file", lambda a, at: len(a.phones)),
+        FieldSpec(
+            "propensity",
+            NUMBER,
+            "P(payment within 30 days), 0..1, from the active model; null when none",
+            lambda a, at: a.scores.get("propensity"),
+        ),
+        FieldSpec(
+            "best_hour",
+            NUMBER,
+            "local hour (0..23) most likely answered, from the active connect model; null when none",
+            lambda a, at: a.scores.get("best_hour"),
+        ),
     )
 }
 

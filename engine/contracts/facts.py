@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SerializerFunctionWrapHandler,
     ValidationInfo,
     field_serializer,
@@ -192,6 +193,18 @@ class Account(Strict):
     emails: tuple[Email, ...] = ()
     phones: tuple[Phone, ...] = ()
     attributes: dict[str, Any] = Field(default_factory=dict)
+    # Model scores (docs/models.md): not facts of the contract, never serialised or hashed; the
+    # daily run sets them per chunk (`engine.run.scores`); absent, `propensity`/`best_hour` read null.
+    _scores: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def scored(self, scores: dict[str, Any]) -> Account:
+        """This account with its model scores (`propensity`, `best_hour`) set."""
+        self._scores = dict(scores)
+        return self
+
+    @property
+    def scores(self) -> dict[str, Any]:
+        return self._scores
 
     @field_validator("balance", mode="before")
     @classmethod

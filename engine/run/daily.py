@@ -3,12 +3,11 @@
 `flows/daily.py` wraps these functions in a Prefect flow and tasks; keeping them here lets
 tests and benchmarks drive them directly and keeps `engine` free of Prefect.
 
-Exactly-once contact rests on two things, both in the database: the outbox's unique
-`idempotency_key` (`account|business date|treatment`), and writing a chunk's decisions and
-new outbox rows in one transaction. A retry, rerun, crash or concurrent run therefore
-re-evaluates freely and can only add contacts nobody has written yet. Evaluation is
-deterministic for a business date: it sees imported history and contacts dispatched on
-*earlier* business dates, never the same day's outbox, so a rerun decides as the first run did.
+Exactly-once contact rests on two things, both in the database: the outbox's unique `idempotency_key`
+(`account|business date|treatment`), and writing a chunk's decisions and new outbox rows in one transaction. A retry,
+rerun, crash or concurrent run therefore re-evaluates freely and can only add contacts nobody has written yet.
+Evaluation is deterministic for a business date: it sees imported history and contacts dispatched on *earlier*
+business dates, never the same day's outbox, so a rerun decides as the first run did.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from engine.run.experiment import decide_in_groups
 from engine.run.hold import DispatchHold
 from engine.run.outcomes import load_outcomes
 from engine.run.relay import dispatch_rows
+from engine.run.scores import scored
 from engine.settings import get_settings
 from engine.store.chain import ChainWriter
 from engine.store.clock import iso_utc, now_iso
@@ -391,7 +391,7 @@ def process_chunk(
     writing (the emergency guard, passed in by the caller so the engine needs nothing of it)."""
     jurisdictions = {j for p in playbooks for j in p.playbook.applies_to.jurisdictions}
     business_date = as_of.isoformat()
-    accounts, histories, facts, by_debtor = load_chunk(engine, lo, hi, jurisdictions, business_date)
+    accounts, histories, facts, by_debtor = scored(engine, load_chunk(engine, lo, hi, jurisdictions, str(as_of)), as_of)
     outcomes = load_outcomes(engine, lo, hi)
     decided = decide_in_groups(engine, decide_chunk, accounts, histories, playbooks, as_of, by_debtor, outcomes)
     stats = record_chunk(engine, decided, histories, facts, business_date, flow_run_id, hold)

@@ -66,6 +66,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "engine.store.allocations",
     "emergency.tables",
     "engine.identity.tables",
+    "engine.store.model_store",
 )
 
 

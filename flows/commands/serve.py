@@ -141,9 +141,11 @@ def build_deployments(
     """Every deployment `serve` publishes, each parameter passed explicitly."""
     from prefect.schedules import Cron
 
+    from engine.settings import arrears_home
     from flows.compliance_audit import compliance_audit
     from flows.daily import daily_strategy_run
     from flows.emergency import emergency_declare, emergency_escalation, emergency_stand_down
+    from flows.retrain import retrain_models
 
     parameters = {"as_of": None, "playbook": playbook, "chunk_size": chunk_size, "dispatcher": dispatcher,
                   "timezone": timezone}  # fmt: skip
@@ -161,6 +163,13 @@ def build_deployments(
             parameters={"label": None},
             tags=["arrears", "compliance"],
             description="Replay the whole contact log through the compliance packs; masked risk report.",
+        ),
+        retrain_models.to_deployment(
+            name="weekly",
+            schedules=[Cron("0 3 * * 0", timezone=timezone)],
+            parameters={"specs_dir": str(arrears_home() / "models"), "as_of": None},
+            tags=["arrears", "models"],
+            description="Retrain every model spec in $ARREARS_HOME/models; activate only if not worse.",
         ),
         # Triggered by hand from the Prefect UI (no schedule): ops declare and stand down here too.
         emergency_declare.to_deployment(name="emergency-declare", tags=["arrears", "emergency"]),

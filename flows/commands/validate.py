@@ -1,6 +1,6 @@
 """`arrears validate PLAYBOOK...`: exit 0 when every file is valid, 2 otherwise.
 
-Files: playbooks, emergency plans, targets files and rosters (dispatched on `kind:`)."""
+Files: playbooks, emergency plans, targets files, rosters and model files (dispatched on `kind:`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from engine.contracts.errors import InputError, Problem
+from engine.models.spec import declares_model, load_spec
 from engine.playbook.loader import load_playbook
 from engine.playbook.roster import declares_roster, load_roster
 from engine.playbook.targets import declares_targets, load_targets
@@ -34,6 +35,8 @@ def _validate_one(path: Path) -> dict[str, str]:
         return load_targets(path).identity
     if declares_roster(path):
         return load_roster(path).identity
+    if declares_model(path):
+        return load_spec(path).identity
     return load_playbook(path).identity
 
 
@@ -42,7 +45,7 @@ def validate(
     playbooks: list[Path] = typer.Argument(..., help="playbook YAML files"),
     json_output: bool = typer.Option(False, "--json", help="print the identities as JSON"),
 ) -> None:
-    """Validate playbooks (schema, conditions, templates, compliance limits), emergency plans, targets, rosters."""
+    """Validate playbooks (schema, conditions, templates, limits), emergency plans, targets, rosters, models."""
     import json
 
     problems: list[Problem] = []
