@@ -248,10 +248,9 @@ def _graced_account(j: str, late: str) -> dict[str, Any]:
             "phones": [{"number": phone, "owner": "debtor"}]}  # fmt: skip
 
 
-def test_kpis_keep_and_break_promises_with_each_playbooks_grace_as_decisions_do(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    upgrade(url)
-    engine = get_engine(url)
+def test_kpis_keep_and_break_promises_with_each_playbooks_grace_as_decisions_do(tmp_path: Path, db_url: str) -> None:
+    upgrade(db_url)
+    engine = get_engine(db_url)
     accounts = [_graced_account(j, late) for j in GRACE_STATES for late in GRACE_STATES[j]]
     import_accounts(engine, _lines(tmp_path / "a.jsonl", accounts))
     pays = [{"payment_id": f"Y-{a['account_id']}", "account_id": a["account_id"], "amount": "300",
