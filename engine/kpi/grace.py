@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Subquery, case, literal, select
-from sqlalchemy.sql.elements import ColumnElement
 
 from engine.playbook.model import Promises
 from engine.playbook.yaml_source import load_yaml
@@ -45,28 +44,22 @@ def grace_by_sha(conn: Connection) -> dict[str, int]:
     return {sha: days for sha, days in found.items() if days}
 
 
-def grace_column(conn: Connection, sha256: Any) -> ColumnElement[int]:
-    """The grace days of the version named by the column `sha256` (0 when not stored)."""
-    mapping = grace_by_sha(conn)
-    if not mapping:
-        return literal(0, Integer)
-    return case(mapping, value=sha256, else_=literal(0, Integer))
-
-
 def account_graces(conn: Connection, scope: Subquery, override: int | None = None) -> Subquery:
     """(account_id, grace_days) of the accounts of `scope` (a subquery with account_id and
     decision_id) that have a promise: the grace of the scope decision's playbook version."""
     p = Promise.__table__
     with_promises = scope.c.account_id.in_(select(p.c.account_id))
-    if override is not None:
+    mapping = grace_by_sha(conn) if override is None else {}
+    if not mapping:  # one number for all: the override, or 0 when no stored version has a grace
         return (
-            select(scope.c.account_id, literal(override, Integer).label("grace_days"))
+            select(scope.c.account_id, literal(override or 0, Integer).label("grace_days"))
             .where(with_promises)
             .subquery("graces")
         )
     d = DecisionRow.__table__
+    grace = case(mapping, value=d.c.playbook_sha256, else_=literal(0, Integer))  # 0: a version not stored
     return (
-        select(scope.c.account_id, grace_column(conn, d.c.playbook_sha256).label("grace_days"))
+        select(scope.c.account_id, grace.label("grace_days"))
         .select_from(scope.join(d, d.c.id == scope.c.decision_id))
         .where(with_promises)
         .subquery("graces")
