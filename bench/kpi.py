@@ -31,8 +31,10 @@ JURISDICTIONS = ("CN", "US", "UK")
 CURRENCY = {"CN": "CNY", "US": "USD", "UK": "GBP"}
 
 
-def _rows(n: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(table, row) for every account; every fifth also pays, promises, is contacted, talks."""
+def _rows(n: int, shas: dict[str, str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(table, row) for every account; every fifth also pays, promises, is contacted, talks.
+    Decisions name the stored shipped playbook of their jurisdiction (`shas`), so the KPIs
+    read each one's promise grace days (CN 1, US 2, UK 3) as in production."""
     yield "flow_runs", {"flow_run_id": "bench", "name": DAY, "flow_name": "daily-strategy-run", "business_date": DAY,
                         "state": "COMPLETED", "started": DAY, "parameters": "{}", "playbooks": "[]"}
     for i in range(n):
@@ -46,7 +48,7 @@ def _rows(n: int) -> Iterator[tuple[str, dict[str, Any]]]:
         doc = {"playbook": {"name": "bench", "version": "1"}, "stage": f"s{i % 4}",
                "assignment": {"kind": "robot", "queue": f"q{i % 10}"}}
         yield "decisions", {"flow_run_id": "bench", "business_date": DAY, "account_id": acc,
-                            "playbook_sha256": "f" * 64, "stage": doc["stage"], "fired_rules": "[]",
+                            "playbook_sha256": shas[jurisdiction], "stage": doc["stage"], "fired_rules": "[]",
                             "facts_digest": "0" * 64,
                             "decision": json.dumps(doc), "decision_sha256": "0" * 64, "decided_at": DAY,
                             "chain_seq": i + 1, "prev_hash": "0" * 64, "row_hash": "0" * 64}
@@ -65,7 +67,7 @@ def _rows(n: int) -> Iterator[tuple[str, dict[str, Any]]]:
                                   "body": json.dumps({"outcome": "conversation", "party": "debtor"})}
 
 
-def populate(engine: Any, n: int) -> None:
+def populate(engine: Any, n: int, shas: dict[str, str]) -> None:
     from sqlalchemy import insert
 
     from engine.store.models import Base
@@ -73,12 +75,20 @@ def populate(engine: Any, n: int) -> None:
     tables = Base.metadata.tables
     pending: dict[str, list[dict[str, Any]]] = {}
     with engine.begin() as conn:
-        for name, row in _rows(n):
+        for name, row in _rows(n, shas):
             pending.setdefault(name, []).append(row)
             if len(pending[name]) >= BATCH:
                 conn.execute(insert(tables[name]), pending.pop(name))
         for name, rows in pending.items():
             conn.execute(insert(tables[name]), rows)
+
+
+def stored_playbooks(engine: Any) -> dict[str, str]:
+    """jurisdiction → sha256 of the shipped playbook stored for it (activated as a maker does)."""
+    from engine.store.playbooks import activate
+
+    files = {"CN": "cn-credit-card.yaml", "US": "us-consumer-loans.yaml", "UK": "uk-consumer-credit.yaml"}
+    return {j: activate(engine, ROOT / "playbooks" / f, "bench")[0]["sha256"] for j, f in files.items()}
 
 
 def main() -> None:
@@ -94,7 +104,7 @@ def main() -> None:
     upgrade(url)
     engine = get_engine(url)
     t0 = time.perf_counter()
-    populate(engine, args.accounts)
+    populate(engine, args.accounts, stored_playbooks(engine))
     t1 = time.perf_counter()
     rows = compute_and_store_kpis(engine, DAY)
     t2 = time.perf_counter()

@@ -119,10 +119,15 @@ def _account(account_id: str, balance: str, dpd: int) -> dict[str, object]:
     }
 
 
-def _decision(day: str, account_id: str, stage: str | None, queue: str | None) -> dict[str, object]:
+NOT_STORED = {"name": "cn-credit-card", "version": "3", "sha256": "f" * 64}  # a version the record lacks: grace 0
+
+
+def _decision(
+    day: str, account_id: str, stage: str | None, queue: str | None, playbook: dict[str, str] = NOT_STORED
+) -> dict[str, object]:
     doc = {
         "account_id": account_id,
-        "playbook": {"name": "cn-credit-card", "version": "3", "sha256": "f" * 64},
+        "playbook": playbook,
         "stage": stage,
         "assignment": {"kind": "robot" if queue else "none", "queue": queue},
         "actions": [],
@@ -131,7 +136,7 @@ def _decision(day: str, account_id: str, stage: str | None, queue: str | None) -
         "flow_run_id": f"run-{day}",
         "business_date": day,
         "account_id": account_id,
-        "playbook_sha256": "f" * 64,
+        "playbook_sha256": playbook["sha256"],
         "stage": stage,
         "fired_rules": "[]",
         "facts_digest": "0" * 64,
@@ -210,3 +215,54 @@ def build(engine: Engine) -> None:
     write_facts(engine)
     for day in (D1, D2, D3):
         run_day(engine, day)
+
+
+# Grace days per playbook (`build_graced`): two CN accounts decided by the stored CN playbook
+# (grace 1), two US accounts by the stored US playbook (grace 2); each 1000.00 owed on D1..D3,
+# stage early, queue q; one promise of 100.00 each, made 2026-01-02, and one payment of 100.00.
+# G1 US due D1, paid D3 = due + 2: inside the grace → kept on D3 (grace 0: broken on D2).
+# G2 US due 01-04, paid D3 = due + 3: after it → broken on D3 = due + 2 + 1 (grace 0: on D1).
+# G3 CN due D1, paid D2 = due + 1: inside the grace → kept on D2 (grace 0: broken on D2).
+# G4 CN due D1, paid D3 = due + 2: after it → broken on D3 = due + 1 + 1 (grace 0: on D2).
+GRACED = {  # account → (jurisdiction, currency, due, paid on)
+    "G1": ("US", "USD", D1, D3),
+    "G2": ("US", "USD", "2026-01-04", D3),
+    "G3": ("CN", "CNY", D1, D2),
+    "G4": ("CN", "CNY", D1, D3),
+}
+
+
+def build_graced(engine: Engine) -> None:
+    """The grace-days portfolio: the shipped CN and US playbooks stored (activated, as the daily
+    run's versions are), decisions naming them, then the daily KPI step of D1..D3."""
+    from pathlib import Path
+
+    from engine.store.playbooks import activate
+
+    shipped = Path(__file__).resolve().parent.parent / "playbooks"
+    identity = {j: activate(engine, shipped / f, "strategist")[0]
+                for j, f in (("CN", "cn-credit-card.yaml"), ("US", "us-consumer-loans.yaml"))}  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(insert(AccountRow), [_account_row(a, j, c) for a, (j, c, _, _) in GRACED.items()])
+        conn.execute(insert(Payment), [
+            {"account_id": a, "paid_at": f"{paid}T10:00:00+00:00", "amount": "100.00", "currency": currency}
+            for a, (_, currency, _, paid) in GRACED.items()
+        ])  # fmt: skip
+        conn.execute(insert(Promise), [
+            {"account_id": a, "made_at": "2026-01-02T10:00:00+00:00", "due_date": due, "amount": "100.00"}
+            for a, (_, _, due, _) in GRACED.items()
+        ])  # fmt: skip
+    for day in (D1, D2, D3):
+        with engine.begin() as conn:
+            conn.execute(insert(FlowRunRow), [_run(day)])
+            conn.execute(insert(DecisionRow), [
+                _decision(day, a, "early", "q", identity[j]) for a, (j, _, _, _) in GRACED.items()
+            ])  # fmt: skip
+        compute_and_store_kpis(engine, day)
+
+
+def _account_row(account_id: str, jurisdiction: str, currency: str) -> dict[str, object]:
+    return {"account_id": account_id, "debtor_id": "D-" + account_id, "jurisdiction": jurisdiction,
+            "product": "personal_loan" if jurisdiction == "US" else "credit_card", "balance": "1000.00", "dpd": 30,
+            "facts": json.dumps({"currency": currency}), "facts_sha256": "0" * 64,
+            "updated_at": "2026-01-01T00:00:00+00:00"}  # fmt: skip

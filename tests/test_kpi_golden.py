@@ -211,3 +211,57 @@ def test_amounts_of_two_currencies_are_never_added(two_currencies: Engine, cli: 
         ("CNY", 3, "1800.00"),  # D1: A1 1000 + A2 500 + A6 300 (A5 out of scope, A4 not yet)
         ("GBP", 1, "250.00"),  # A3
     ]
+
+
+# Grace days per playbook (`kpi_portfolio.GRACED`): CN accounts with the CN playbook's 1 day,
+# US accounts with the US playbook's 2, as their decisions keep and break promises.
+# [D1, D3] by jurisdiction: CN = G3, G4: kept G3 (D2, due + 1), broken G4 (on D3 = due + 2);
+# US = G1, G2: kept G1 (D3, due + 2), broken G2 (on D3 = due + 3). Each: collected 200.00 of
+# an opening 2000.00 → 0.1000; no contact, no promise made in range (made 2026-01-02).
+def graced_row(group: str, currency: str, kept: int, broken: int) -> dict[str, object]:
+    return dict(zip(KEYS, (group, currency, 2, 0, 0, 0, kept, broken, "200.00", "2000.00", "0.1000", 0), strict=True))
+
+
+GRACED_BY_JURISDICTION = [graced_row("CN", "CNY", 1, 1), graced_row("US", "USD", 1, 1)]
+# `--grace-days 0` (a what-if for every account): all four paid after due → broken (G2 on D1,
+# the others on D2), none kept.
+GRACED_BY_JURISDICTION_GRACE_0 = [graced_row("CN", "CNY", 0, 2), graced_row("US", "USD", 0, 2)]
+# Stored per date (dimension all; kept, broken per currency): D1 nothing yet (G2 is still
+# within its grace); D2 G3 kept; D3 G4 broken (CNY), G1 kept and G2 broken (USD).
+GRACED_DAILY = {
+    (P.D1, "CNY"): (0, 0), (P.D1, "USD"): (0, 0),
+    (P.D2, "CNY"): (1, 0), (P.D2, "USD"): (0, 0),
+    (P.D3, "CNY"): (0, 1), (P.D3, "USD"): (1, 1),
+}  # fmt: skip
+
+
+@pytest.fixture
+def graced(db_url: str) -> Iterator[Engine]:  # noqa: F811
+    from engine.store.db import get_engine, upgrade
+
+    upgrade(db_url)
+    engine = get_engine(db_url)
+    P.build_graced(engine)
+    yield engine
+
+
+def test_promises_are_kept_and_broken_with_each_playbooks_grace(graced: Engine, cli: Cli) -> None:  # noqa: F811
+    from engine.kpi.queries import kpi_rows
+    from engine.store.models import KpiDaily
+
+    with graced.connect() as conn:
+        assert kpi_rows(conn, P.D1, P.D3, "jurisdiction") == GRACED_BY_JURISDICTION
+        assert kpi_rows(conn, P.D1, P.D3, "jurisdiction", grace_days=0) == GRACED_BY_JURISDICTION_GRACE_0
+        k = KpiDaily.__table__
+        stored = conn.execute(
+            select(k.c.business_date, k.c.currency, k.c.promises_kept, k.c.promises_broken).where(
+                k.c.dimension == "all"
+            )
+        ).all()
+    assert {(d, c): (kept, broken) for d, c, kept, broken in stored} == GRACED_DAILY
+    done = cli("kpi", "--from", P.D1, "--to", P.D3, "--by", "jurisdiction", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == GRACED_BY_JURISDICTION
+    done = cli("kpi", "--from", P.D1, "--to", P.D3, "--by", "jurisdiction", "--grace-days", "0", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == GRACED_BY_JURISDICTION_GRACE_0

@@ -15,13 +15,16 @@ from sqlalchemy import select
 from test_outcomes_daily import DAY, IDS, PAYMENTS, PROMISES, _account
 
 from emergency.guard import hold_for_emergencies
+from engine.kpi.daily import compute_and_store_kpis
 from engine.kpi.promises import latest_promises
+from engine.kpi.queries import kpi_rows
 from engine.run.daily import chunk_bounds, process_chunk
 from engine.store.db import get_engine, upgrade
 from engine.store.imports import import_accounts
 from engine.store.models import DecisionRow, Promise
 from engine.store.outcomes import import_payments, import_promises
 from engine.store.playbooks import activate, approve, loaded_in_force
+from engine.store.runs import start_run
 
 db_url, cli = rf.db_url, rf.cli
 AT = "2026-11-30T15:00:00+08:00"  # the daily run's evaluation instant below (15:00 in the playbook's zone)
@@ -50,11 +53,19 @@ def _daily(tmp_path: Path, monkeypatch: Any, promises: Path, payments: Path) -> 
     import_promises(engine, promises)
     identity, _ = activate(engine, CN_PLAYBOOK, "strategist")
     approve(engine, identity["sha256"], "risk-officer")
-    for lo, hi in chunk_bounds(engine, {"CN"}, 1000):
+    return _decide_and_compare(engine, {"CN"})
+
+
+def _decide_and_compare(engine: Any, jurisdictions: set[str]) -> dict[str, dict[str, Any]]:
+    """The daily run's decisions and KPI snapshot of DAY; asserts that the KPIs' SQL life cycle
+    (each account with its deciding playbook's grace days) gives every promise the decision's state."""
+    start_run(engine, "run-1", "run-1", DAY.isoformat(), {}, [])
+    for lo, hi in chunk_bounds(engine, jurisdictions, 1000):
         process_chunk(engine, loaded_in_force(engine, None), lo, hi, DAY, "run-1", hold_for_emergencies)
+    compute_and_store_kpis(engine, DAY.isoformat())
     with engine.connect() as conn:
         rows = conn.execute(select(DecisionRow.account_id, DecisionRow.decision)).all()
-        sql = latest_promises(conn, DAY.isoformat(), 1)  # the KPI life cycle, with the playbook's grace
+        sql = latest_promises(conn, DAY.isoformat())  # the KPI life cycle
     assert {a: p["state"] for a, p in sql.items()} == {
         a: json.loads(t)["promise"]["state"] for a, t in rows if json.loads(t)["promise"]
     }, "the decisions' life cycle and the KPIs' SQL one disagree"
@@ -216,3 +227,50 @@ def test_validate_refuses_bad_promise_settings_and_conditions(arrears_cmd: list[
         (problem, *_) = assert_refused(run(arrears_cmd, "validate", path))
         line, _ = position(text, needle)
         assert int(problem["line"]) == line and message in problem["message"], (n, problem)
+
+
+# Three playbooks, three grace days (CN 1, US 2, UK 3): per jurisdiction, four accounts owe
+# 300 promised on 2026-11-27 (made 11-20); the whole 300 is paid on due + 1, + 2, + 3, or never.
+# On DAY (11-30 = due + 3) each decision's promise state, and the KPIs', is:
+GRACE_STATES = {
+    "CN": {"+1": "kept", "+2": "broken", "+3": "broken", "never": "broken"},  # broken from 11-29
+    "US": {"+1": "kept", "+2": "kept", "+3": "broken", "never": "broken"},  # broken from 11-30
+    "UK": {"+1": "kept", "+2": "kept", "+3": "kept", "never": "active"},  # broken from 12-01
+}
+ZONE = {"CN": ("CNY", "Asia/Shanghai", "+8613800138000"), "US": ("USD", "America/New_York", "+12025550143"),
+        "UK": ("GBP", "Europe/London", "+447700900123")}  # fmt: skip
+
+
+def _graced_account(j: str, late: str) -> dict[str, Any]:
+    currency, zone, phone = ZONE[j]
+    return {**_account(f"{j}-{late}"), "jurisdiction": j, "currency": currency, "timezone": zone,
+            "product": "credit_card" if j == "CN" else "personal_loan",
+            "phones": [{"number": phone, "owner": "debtor"}]}  # fmt: skip
+
+
+def test_kpis_keep_and_break_promises_with_each_playbooks_grace_as_decisions_do(tmp_path: Path, db_url: str) -> None:
+    upgrade(db_url)
+    engine = get_engine(db_url)
+    accounts = [_graced_account(j, late) for j in GRACE_STATES for late in GRACE_STATES[j]]
+    import_accounts(engine, _lines(tmp_path / "a.jsonl", accounts))
+    pays = [{"payment_id": f"Y-{a['account_id']}", "account_id": a["account_id"], "amount": "300",
+             "at": f"2026-11-{27 + int(a['account_id'][-1])}T10:00:00+00:00", "currency": a["currency"]}
+            for a in accounts if not a["account_id"].endswith("never")]  # fmt: skip
+    import_payments(engine, _lines(tmp_path / "p.jsonl", pays))
+    promises = [{"promise_id": f"R-{a['account_id']}", "account_id": a["account_id"], "amount": "300",
+                 "made_at": "2026-11-20T10:00:00+00:00", "due": "2026-11-27", "by": "agent-1"}
+                for a in accounts]  # fmt: skip
+    import_promises(engine, _lines(tmp_path / "pr.jsonl", promises))
+    for playbook in ("cn-credit-card.yaml", "us-consumer-loans.yaml", "uk-consumer-credit.yaml"):
+        identity, _ = activate(engine, CN_PLAYBOOK.parent / playbook, "strategist")
+        approve(engine, identity["sha256"], "risk-officer")
+    decided = _decide_and_compare(engine, set(GRACE_STATES))
+    assert {a: d["promise"]["state"] for a, d in decided.items()} == {
+        f"{j}-{late}": state for j, states in GRACE_STATES.items() for late, state in states.items()
+    }
+    # the KPIs over [11-28, 11-30] count each promise kept or broken on the day the decisions do
+    # (CN +1 kept 11-28, broken 11-29; US +1, +2 kept 11-28, 11-29, broken 11-30; UK kept 11-28..30)
+    with engine.connect() as conn:
+        counts = {r["group"]: (r["promises_kept"], r["promises_broken"])
+                  for r in kpi_rows(conn, "2026-11-28", DAY.isoformat(), "jurisdiction")}  # fmt: skip
+    assert counts == {"CN": (1, 3), "US": (2, 2), "UK": (3, 0)}

@@ -46,12 +46,13 @@ def _work_table() -> Table:
     )
 
 
-def day_rows(conn: Connection, business_date: str, grace_days: int) -> list[dict[str, Any]]:
-    """KPI rows of one date for every dimension: the per-account measures computed once."""
+def day_rows(conn: Connection, business_date: str) -> list[dict[str, Any]]:
+    """KPI rows of one date for every dimension: the per-account measures computed once (each
+    account's promises with its deciding playbook's grace days)."""
     work = _work_table()
     work.create(conn)
     try:
-        a = per_account(conn, business_date, business_date, grace_days).subquery("per_account")
+        a = per_account(conn, business_date, business_date).subquery("per_account")
         keys = [a.c[key] for key in KEYS]
         partial = select(*keys, *(func.sum(a.c[m]) for m in SUMMED)).group_by(*keys)
         conn.execute(insert(work).from_select([c.name for c in work.c], partial))
@@ -100,14 +101,14 @@ def _bulk_settings(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
 
 
-def store_day(conn: Connection, business_date: str, grace_days: int = 0) -> list[dict[str, Any]]:
+def store_day(conn: Connection, business_date: str) -> list[dict[str, Any]]:
     """Snapshot `business_date` and (re)write its KPI rows; the rows, with their dimension."""
     _one_writer_per_date(conn, business_date)
     _bulk_settings(conn)
     snapshot_day(conn, business_date)
     _analyze(conn, "kpi_account_days")
     now = now_iso()
-    stored = day_rows(conn, business_date, grace_days)
+    stored = day_rows(conn, business_date)
     k = KpiDaily.__table__
     conn.execute(delete(k).where(k.c.business_date == business_date))
     if stored:
@@ -122,16 +123,14 @@ def _columns(row: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in row.items() if key != "group"}
 
 
-def compute_and_store_kpis(
-    target: Engine | Connection | Session, business_date: str, grace_days: int = 0
-) -> list[dict[str, Any]]:
+def compute_and_store_kpis(target: Engine | Connection | Session, business_date: str) -> list[dict[str, Any]]:
     """The daily run's KPI step for `business_date` on an engine, a connection or a session."""
     if isinstance(target, Engine):
         with target.begin() as conn:
-            return store_day(conn, business_date, grace_days)
+            return store_day(conn, business_date)
     if isinstance(target, Session):
-        return store_day(target.connection(), business_date, grace_days)
-    return store_day(target, business_date, grace_days)
+        return store_day(target.connection(), business_date)
+    return store_day(target, business_date)
 
 
 def artifact_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

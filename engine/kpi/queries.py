@@ -24,12 +24,12 @@ from typing import Any
 from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, select
 
 from engine.kpi import promises
+from engine.kpi.grace import account_graces
+from engine.kpi.scope import COLUMN, DIMENSIONS, scope
 from engine.kpi.sql import document, json_text, next_day, rate
-from engine.store.models import ContactHistoryRow, KpiAccountDay, OutboxDispatch, Payment
+from engine.store.models import ContactHistoryRow, OutboxDispatch, Payment
 from engine.store.money import units, units_text
 
-DIMENSIONS = ("stage", "queue", "collector", "playbook", "group", "jurisdiction")
-COLUMN = {d: "grp" if d == "group" else d for d in DIMENSIONS}  # `--by` name → snapshot column
 FIELDS = (
     "group",
     "currency",
@@ -44,35 +44,6 @@ FIELDS = (
     "recovery_rate",
     "paid",
 )
-
-
-def scope(frm: str, to: str) -> Subquery:
-    """account_id, the grouping columns, currency, opening_units and first_date of every
-    account in scope. One date (the daily step) is the date's in-scope snapshot rows as they
-    are; a range takes each account's first in-scope date."""
-    k = KpiAccountDay.__table__
-    columns = (
-        k.c.account_id,
-        *(k.c[COLUMN[d]] for d in DIMENSIONS),
-        k.c.currency,
-        k.c.balance_units.label("opening_units"),
-        k.c.business_date.label("first_date"),
-    )
-    if frm == to:
-        return select(*columns).where(k.c.business_date == frm, k.c.stage.is_not(None)).subquery("scope")
-    firsts = (
-        select(k.c.account_id, func.min(k.c.business_date).label("first_date"))
-        .where(k.c.business_date.between(frm, to), k.c.stage.is_not(None))
-        .group_by(k.c.account_id)
-        .subquery("firsts")
-    )
-    return (
-        select(*columns)
-        .select_from(
-            firsts.join(k, and_(k.c.account_id == firsts.c.account_id, k.c.business_date == firsts.c.first_date))
-        )
-        .subquery("scope")
-    )
 
 
 def dispatched_contacts(frm: str, to: str) -> Subquery:
@@ -115,10 +86,14 @@ def payments_in(dialect: str, frm: str, to_next: str) -> Subquery:
     )
 
 
-def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[Any]:
-    """One row per account in scope: its grouping columns and each measure (flags, counts, units)."""
+def per_account(conn: Connection, frm: str, to: str, grace_days: int | None = None) -> Select[Any]:
+    """One row per account in scope: its grouping columns and each measure (flags, counts, units).
+
+    Promises are kept and broken with the grace days of the playbook version of the account's
+    scope decision (`engine.kpi.grace`); `grace_days` overrides them for every account."""
     to_next = next_day(to)
     s = scope(frm, to)
+    graces = account_graces(conn, s, grace_days)
     pay = payments_in(conn.dialect.name, frm, to_next)
     collected = select(pay.c.account_id, func.sum(pay.c.amount_units).label("n")).group_by(pay.c.account_id)
     since_first = (
@@ -131,8 +106,8 @@ def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[
         "contacted": dispatched_contacts(frm, to),
         "rpc": right_party(conn.dialect.name, frm, to_next),
         "made": promises.made_in(frm, to_next),
-        "kept": promises.kept_in(conn, frm, to, grace_days),
-        "broken": promises.broken_in(conn, frm, to, grace_days),
+        "kept": promises.kept_in(conn, frm, to, graces),
+        "broken": promises.broken_in(conn, frm, to, graces),
         "collected": collected.subquery("collected"),
         "since_first": since_first.subquery("since_first"),
     }
@@ -159,8 +134,11 @@ def per_account(conn: Connection, frm: str, to: str, grace_days: int) -> Select[
     )
 
 
-def kpi_rows(conn: Connection, frm: str, to: str, by: str | None = None, grace_days: int = 0) -> list[dict[str, Any]]:
-    """The contract's KPI rows for [frm, to], one per group, ordered by group (null last)."""
+def kpi_rows(
+    conn: Connection, frm: str, to: str, by: str | None = None, grace_days: int | None = None
+) -> list[dict[str, Any]]:
+    """The contract's KPI rows for [frm, to], one per group, ordered by group (null last); each
+    account's promises with its playbook's grace days, or `grace_days` for all when given."""
     return aggregate(conn, per_account(conn, frm, to, grace_days).subquery("per_account"), by)
 
 

@@ -27,7 +27,7 @@ def _days(frm: str, to: str) -> list[str]:
     return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
 
 
-def recovery_curve(conn: Connection, frm: str, to: str, grace_days: int) -> go.Figure:
+def recovery_curve(conn: Connection, frm: str, to: str, grace_days: int | None) -> go.Figure:
     """Cumulative recovery rate from `frm` to each day (one set-based query per day)."""
     days, rates = [], []
     for day in _days(frm, to):
@@ -75,7 +75,7 @@ def _masked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def build_report(
-    conn: Connection, frm: str, to: str, grace_days: int = 0, targets: dict[str, Any] | None = None
+    conn: Connection, frm: str, to: str, grace_days: int | None = None, targets: dict[str, Any] | None = None
 ) -> str:
     """The whole HTML page for [frm, to]; `targets` is `burndown.section` of `to` (read first, on
     connections of its own: SQLite would see them locked while `conn` builds its work tables)."""

@@ -40,11 +40,14 @@ def account_currency(dialect: str, facts: Any) -> ColumnElement[str]:
     return func.json_extract(facts, "$.currency")
 
 
-def plus_days(dialect: str, column: Any, days: int) -> ColumnElement[str]:
-    """`YYYY-MM-DD` text of a date column plus `days` days."""
+def plus_days(dialect: str, column: Any, days: int | ColumnElement[int]) -> ColumnElement[str]:
+    """`YYYY-MM-DD` text of a date column plus `days` days: a number, or an integer column
+    (each row its own number of days, e.g. its playbook's grace days)."""
     if dialect == "postgresql":
         return func.to_char(cast(column, Date) + days, "YYYY-MM-DD")
-    return func.date(column, f"{days:+d} days")
+    if isinstance(days, int):
+        return func.date(column, f"{days:+d} days")
+    return func.date(column, func.printf("%+d days", days))
 
 
 def next_day(day: str) -> str:

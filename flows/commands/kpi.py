@@ -25,7 +25,11 @@ app.add_typer(kpi_app, name="kpi")
 FROM = typer.Option(None, "--from", help="first business date (YYYY-MM-DD)")
 TO = typer.Option(None, "--to", help="last business date (YYYY-MM-DD)")
 GRACE = typer.Option(
-    0, "--grace-days", min=0, help="promise grace days for the whole portfolio (not yet read from the playbooks)"
+    None,
+    "--grace-days",
+    min=0,
+    max=30,
+    help="what-if: count every promise with N grace days instead of its deciding playbook's (default)",
 )
 
 
@@ -64,7 +68,7 @@ def kpi(
     frm: str | None = FROM,
     to: str | None = TO,
     by: str | None = typer.Option(None, "--by", help="stage|queue|collector|playbook|group|jurisdiction"),
-    grace_days: int = GRACE,
+    grace_days: int | None = GRACE,
     json_output: bool = typer.Option(False, "--json"),
 ) -> None:
     """One KPI row per group over business dates [--from, --to]."""
@@ -112,7 +116,7 @@ def report(
     frm: str | None = FROM,
     to: str | None = TO,
     out: Path = typer.Option(..., "--out", help="the HTML file to write"),
-    grace_days: int = GRACE,
+    grace_days: int | None = GRACE,
 ) -> None:
     """An offline HTML report (charts embedded, no CDN), masked like every report."""
     from engine.store.db import ready_engine
@@ -122,7 +126,7 @@ def report(
     typer.echo(f"KPI report {first} … {last} written to {out}")
 
 
-def write_report(engine: Any, first: str, last: str, out: Path, grace_days: int = 0) -> Path:
+def write_report(engine: Any, first: str, last: str, out: Path, grace_days: int | None = None) -> Path:
     """The offline HTML report of [first, last], with the target burn-down of `last`'s month,
     written whole or not at all (through a temporary file)."""
     from engine.kpi.burndown import section
