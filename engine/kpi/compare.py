@@ -56,7 +56,7 @@ def difference(groups: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, An
     return out
 
 
-def group_comparison(conn: Connection, frm: str, to: str, grace_days: int = 0) -> dict[str, Any] | None:
+def group_comparison(conn: Connection, frm: str, to: str, grace_days: int | None = None) -> dict[str, Any] | None:
     """The comparison over [frm, to], or None when the range has no champion or no challenger."""
     a = per_account(conn, frm, to, grace_days).subquery("per_account")
     stmt = select(a.c.grp, a.c.collected, a.c.opening_units).where(a.c.grp.in_(("champion", "challenger")))
