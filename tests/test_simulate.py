@@ -46,7 +46,9 @@ def _challenger(tmp: Path) -> Path:
     """The UK playbook whose first (reminder) stage ends at 120 days past due instead of 30: the
     accounts of the later stages get reminders instead (the first matching stage wins)."""
     text = UK.read_text(encoding="utf-8")
-    text = text.replace("when: dpd >= 1 and dpd <= 30", "when: dpd >= 1 and dpd <= 120", 1)
+    first = 'when: "dpd >= 1 and dpd <= 30 and'
+    assert first in text, "the UK reminder stage's condition changed: update this challenger"
+    text = text.replace(first, 'when: "dpd >= 1 and dpd <= 120 and', 1)
     text = text.replace("templates_dir: templates/uk", f"templates_dir: {UK.parent / 'templates' / 'uk'}")
     path = tmp / "uk-challenger.yaml"
     path.write_text(text, encoding="utf-8")

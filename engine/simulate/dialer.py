@@ -61,6 +61,9 @@ class Dialer:
                 .where(o.c.account_id.in_(ids), d.c.dispatched_at.is_not(None), not_skipped(d.c.last_error))
             ).all()
         self.owner = owners
+        # contacts already made (their result line is on the record): a step simulated again
+        # does not judge them a second time against what they themselves brought
+        self.made = {_key(x) for x in lines if x.get("direction", "outbound") == "outbound"}
         self.lines: dict[str | None, list[dict[str, Any]]] = {}
         for x in lines:
             self.lines.setdefault(owners.get(x["account_id"]), []).append(x)
@@ -91,6 +94,8 @@ class Dialer:
     def __call__(self, contact: Contact, today: list[dict[str, Any]]) -> str | None:
         """None when the contact may be made now, else why not (the first violated rule)."""
         key = (contact.account_id, contact.at, contact.channel)
+        if key in self.made:
+            return None
         account, action = self.accounts.get(contact.account_id), self.actions.get(key)
         if account is None or action is None:  # fail closed: nothing to check it against
             reason = "the account or the planned contact is no longer on the record"
