@@ -123,7 +123,7 @@ def simulate_playbook(
     loaded = _approve(engine, playbook)
     for day in days:
         run_business_day(engine, loaded, day)
-        simulate_between(engine, seed, day, next_business_day(day), folder / "customers")
+        simulate_between(engine, seed, day, next_business_day(day), folder / "customers", loaded.compliance_limits)
     rows, curve = _kpis(engine, days)
     return Simulation(loaded.identity, rows, curve, folder, engine, loaded.compliance_limits)
 
@@ -133,24 +133,26 @@ def contact_log(sim: Simulation, folder: Path) -> tuple[Path, Path]:
     except that a simulated dialer's result line and the outbox contact it answers (same
     account, instant and channel) are one contact — the outbox's action (addressee, kind,
     template, by) with the result's outcome — so no contact counts twice and each is judged
-    as it was sent."""
+    as it was sent. A contact the dialer's pre-dial check skipped never took place: left out."""
     import json
     from datetime import datetime
 
     from sqlalchemy import select
 
     from engine.contracts.facts import outbox_history
-    from engine.store.models import AccountRow, ContactHistoryRow, OutboxContact
+    from engine.simulate.dialer import not_skipped
+    from engine.store.models import AccountRow, ContactHistoryRow, OutboxContact, OutboxDispatch
 
     def key(h: dict[str, Any]) -> tuple[str, datetime, str]:
         return h["account_id"], datetime.fromisoformat(h["at"]), h["channel"]
 
     folder.mkdir(parents=True, exist_ok=True)
-    a, h, o = AccountRow.__table__, ContactHistoryRow.__table__, OutboxContact.__table__
+    a, h, o, d = AccountRow.__table__, ContactHistoryRow.__table__, OutboxContact.__table__, OutboxDispatch.__table__
+    made = select(o.c.account_id, o.c.action).join(d, d.c.idempotency_key == o.c.idempotency_key)
     with sim.engine.connect() as conn:
         facts = [f for (f,) in conn.execute(select(a.c.facts).order_by(a.c.account_id))]
         history = [json.loads(body) for (body,) in conn.execute(select(h.c.body))]
-        sent = [outbox_history(i, action) for i, action in conn.execute(select(o.c.account_id, o.c.action))]
+        sent = [outbox_history(i, action) for i, action in conn.execute(made.where(not_skipped(d.c.last_error)))]
     results = {key(line): line.get("outcome") for line in history if line.get("direction") == "outbound"}
     ours = {key(c) for c in sent}
     log = [line for line in history if line.get("direction") != "outbound" or key(line) not in ours]

@@ -78,7 +78,7 @@ def treatment(
     if route is None:
         return
     route = contact_path(case, stage, route, d)
-    if too_soon(case, rules, route, d):
+    if already_planned(case, rules, route, d) or too_soon(case, rules, route, d):
         return
     to = recipient(route.channel, case.account)
     if to is None:
@@ -131,6 +131,21 @@ def too_soon(case: Case, rules: TreatmentRules, route: Route, d: Decision) -> bo
         return False
     ago = (case.at - last).days
     d.note(f"treatment {t.id} skipped: {route.template} sent {ago} day(s) ago, repeats after {t.repeat_after_days}")
+    return True
+
+
+def already_planned(case: Case, rules: TreatmentRules, route: Route, d: Decision) -> bool:
+    """A contact of this template and channel already planned and not yet made (an outbound
+    entry after the decision's instant: an earlier run's outbox contact the gate moved ahead)
+    is not planned again; otherwise every run until its date would write it once more."""
+    ahead = [
+        h.at
+        for h in case.history
+        if h.direction == "outbound" and h.template == route.template and h.channel == route.channel and h.at > case.at
+    ]
+    if not ahead:
+        return False
+    d.note(f"treatment {rules.treatment.id} skipped: {route.template} already planned for {min(ahead).isoformat()}")
     return True
 
 

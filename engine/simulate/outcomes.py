@@ -22,6 +22,7 @@ What a contact brings (per account and day, contacts in time order):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -149,13 +150,21 @@ def _key(c: Contact) -> tuple[str, datetime, str]:
     return (c.account_id, c.at, c.channel)
 
 
-def day_outcomes(seed: int, contacts: list[Contact], accounts: dict[str, AccountView]) -> DayOutcomes:
+# The dialer's pre-dial check: (contact, the lines the day has brought so far) -> None when it
+# may be made, else why not (`engine.simulate.dialer.Dialer`).
+DialCheck = Callable[[Contact, list[dict[str, Any]]], str | None]
+
+
+def day_outcomes(
+    seed: int, contacts: list[Contact], accounts: dict[str, AccountView], dial: DialCheck | None = None
+) -> DayOutcomes:
     """Every contact's outcome (one per account, instant and channel, the history's key); at most
-    one commitment per account (its first conversation or reply)."""
+    one commitment per account (its first conversation or reply). In time order per account, so
+    `dial` sees what the day's earlier contacts brought; a contact it refuses does not take place."""
     out, committed = DayOutcomes(), set()
     for contact in sorted({_key(c): c for c in contacts}.values(), key=_key):
         acc = accounts.get(contact.account_id)
-        if acc is None:
+        if acc is None or (dial is not None and dial(contact, out.history) is not None):
             continue
         t = customer_type(seed, acc.account_id, acc.flags)
         outcome, party = respond(seed, t, contact, acc.timezone)

@@ -21,7 +21,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from engine.compliance.limits import Limits
 from engine.contracts.facts import Account, outbox_history
+from engine.simulate.dialer import Dialer, not_skipped
 from engine.simulate.outcomes import AccountView, Contact, callbacks, day_outcomes, promise_payments
 from engine.store.imports import Imported, import_accounts, import_history
 from engine.store.models import AccountRow, OutboxContact, OutboxDispatch, Payment, Promise
@@ -38,6 +40,16 @@ class Simulated:
     promises: Imported
     payments: Imported
     complaints: Imported
+    skipped: int = 0  # contacts the dialer's pre-dial check refused
+
+    def plus(self, other: Simulated) -> Simulated:
+        for mine, theirs in ((self.history, other.history), (self.promises, other.promises),
+                             (self.payments, other.payments), (self.complaints, other.complaints)):  # fmt: skip
+            mine.add(theirs)
+        self.contacts += other.contacts
+        self.conversations += other.conversations
+        self.skipped += other.skipped
+        return self
 
 
 # Contacts dispatched this many days before a step can still take place in it (an action is
@@ -52,6 +64,7 @@ def dispatched_contacts(engine: Engine, first: date, last: date) -> list[Contact
         select(o.c.account_id, o.c.action)
         .join(d, d.c.idempotency_key == o.c.idempotency_key)
         .where(o.c.business_date.between(first.isoformat(), last.isoformat()), d.c.dispatched_at.is_not(None))
+        .where(not_skipped(d.c.last_error))
         .order_by(o.c.account_id, o.c.at)
     )
     with engine.connect() as conn:
@@ -116,15 +129,35 @@ def _complaints(engine: Engine, ids: list[str], workdir: Path, stem: str) -> Imp
     return import_accounts(engine, _write(workdir / f"{stem}-complaints.jsonl", flagged))
 
 
-def simulate_between(engine: Engine, seed: int, day: date, until: date, workdir: Path) -> Simulated:
-    """The simulated customers' answers to `day`'s contacts and their payments up to `until`."""
+def simulate_between(
+    engine: Engine, seed: int, day: date, until: date, workdir: Path, limits: Limits | None = None
+) -> Simulated:
+    """The simulated customers' answers to `day`'s contacts and their payments up to `until`,
+    one calendar date at a time (so Saturday's contacts are checked against Friday's call-ins);
+    `limits` are the compliance limits the dialer's pre-dial check applies (the pack's own when
+    None, as `arrears check` without `--playbook`)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    stem = f"sim-{seed}-{day.isoformat()}"
-    earlier = dispatched_contacts(engine, day - timedelta(days=CALL_BACK_WINDOW), day)
-    contacts = [c for c in earlier if day <= c.at.date() < until]  # those that take place now
-    views = {aid: _view(acc) for aid, acc in _accounts(engine, {c.account_id for c in earlier}).items()}
-    out = day_outcomes(seed, contacts, views)
-    inbound = callbacks(seed, day, until, earlier, views)
+    total: Simulated | None = None
+    for n in range((until - day).days):
+        step = _simulate_date(engine, seed, day, day + timedelta(days=n), workdir, limits)
+        total = step if total is None else total.plus(step)
+    return total or Simulated(0, 0, Imported(), Imported(), Imported(), Imported())
+
+
+def _simulate_date(
+    engine: Engine, seed: int, run_day: date, on: date, workdir: Path, limits: Limits | None
+) -> Simulated:
+    """One calendar date: the debtors' call-ins, then each contact of the date that the dialer's
+    check allows answered in time order, then complaints, promises and the date's payments."""
+    stem, until = f"sim-{seed}-{on.isoformat()}", on + timedelta(days=1)
+    earlier = dispatched_contacts(engine, run_day - timedelta(days=CALL_BACK_WINDOW), run_day)
+    contacts = [c for c in earlier if on <= c.at.date() < until]  # those due now
+    facts = _accounts(engine, {c.account_id for c in earlier})
+    views = {aid: _view(acc) for aid, acc in facts.items()}
+    inbound = callbacks(seed, on, until, earlier, views)
+    dialer = Dialer(engine, {c.account_id: facts[c.account_id] for c in contacts if c.account_id in facts}, limits)
+    out = day_outcomes(seed, contacts, views, lambda c, lines: dialer(c, [*inbound.history, *lines]))
+    skipped = dialer.record()
     out.history += inbound.history
     out.promises += inbound.promises
     out.payments += inbound.payments
@@ -135,8 +168,8 @@ def simulate_between(engine: Engine, seed: int, day: date, until: date, workdir:
     promises = import_promises(engine, _write(workdir / f"{stem}-promises.jsonl", made))
     owed = simulated_promises(engine, seed)
     debtors = {aid: _view(acc) for aid, acc in _accounts(engine, {p["account_id"] for p in owed}).items()}
-    paying = out.payments + promise_payments(seed, day, until, owed, debtors)
+    paying = out.payments + promise_payments(seed, on, until, owed, debtors)
     paying = _not_yet(engine, Payment.__table__.c.reference, paying, "payment_id")
     payments = import_payments(engine, _write(workdir / f"{stem}-payments.jsonl", paying))
     talks = sum(1 for line in out.history if line["outcome"] == "conversation")
-    return Simulated(len(contacts), talks, history, promises, payments, complaints)
+    return Simulated(len(contacts) - skipped, talks, history, promises, payments, complaints, skipped)
