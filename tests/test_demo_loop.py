@@ -29,8 +29,13 @@ DAYS = ["2026-12-02", "2026-12-03", "2026-12-04"]  # Wednesday to Friday
 
 
 def _env(home: Path, api: str) -> dict[str, str]:
-    env = rf.cli_env(f"sqlite:///{home / 'arrears.sqlite'}", home, api)
+    """The demo makes its own database and users: later commands act as its ops user, with the
+    key the demo wrote for them (so the key file it points people at is tested too)."""
+    env = rf.cli_env(f"sqlite:///{home / 'arrears.sqlite'}", home, api, user=None)
     env.pop("ARREARS_DATABASE_URL")  # the demo chooses its own database in --home
+    keys = home / "demo-keys.json"
+    if keys.exists():
+        env["ARREARS_API_KEY"] = json.loads(keys.read_text(encoding="utf-8"))["demo-ops"]["api_key"]
     return env
 
 
