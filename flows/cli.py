@@ -42,6 +42,7 @@ COMMAND_MODULES = (
     "flows.commands.worklist",
     "flows.commands.simulate",
     "flows.commands.users",
+    "flows.commands.api",
 )
 
 
