@@ -108,7 +108,7 @@ def authenticated(request: Request, creds: HTTPAuthorizationCredentials | None =
 def allowed(permission: str | None, doing: str, roles: tuple[str, ...] = ROLES) -> Callable[..., Caller]:
     """A dependency: the caller, if their role holds `permission` (the CLI's) or is in `roles`."""
 
-    def dependency(caller: Caller = Depends(authenticated)) -> Caller:
+    async def dependency(caller: Caller = Depends(authenticated)) -> Caller:  # async: no thread hop
         if permission is not None:
             require(caller.user, permission, doing)
         elif caller.user.role not in roles:
