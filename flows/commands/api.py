@@ -20,10 +20,15 @@ def api_command(
     log_level: str = typer.Option("info", "--log-level", help="uvicorn's log level"),
 ) -> None:
     """Serve the operations over HTTP with `Authorization: Bearer KEY`; OpenAPI at /openapi.json."""
-    import logging
+    import copy
 
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # uvicorn applies log_config in every worker process: our access log (`arrears.api`) too.
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["api"] = {"format": "%(asctime)s %(name)s %(message)s"}
+    config["handlers"]["api"] = {"class": "logging.StreamHandler", "formatter": "api", "stream": "ext://sys.stderr"}
+    config["loggers"]["arrears.api"] = {"handlers": ["api"], "level": "INFO", "propagate": False}
     uvicorn.run("flows.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, access_log=False)
+                log_level=log_level, access_log=False, log_config=config)
