@@ -79,6 +79,13 @@ class Settings(BaseSettings):
         description="The API key of the user running a command (`arr_…`, from `arrears users add`); every command "
         "that changes the record needs one, and the user's role must allow it (exit 3 otherwise).",
     )
+    api_check_rate: float = Field(
+        400.0, gt=0, description="`arrears api`: `/v1/check` requests per second allowed to one API key (a token "
+        "bucket in each worker process: with N workers a key may reach N times this)."
+    )
+    api_check_burst: int = Field(
+        400, ge=1, description="`arrears api`: how many `/v1/check` requests one key may send at once above its rate."
+    )
     prefect_home: Path | None = Field(
         None,
         validation_alias="PREFECT_HOME",

@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "flows.commands.simulate",
     "flows.commands.users",
     "flows.commands.models",
+    "flows.commands.api",
 )
 
 

@@ -158,9 +158,18 @@ def import_history(engine: Engine, path: str | Path, progress: Progress | None =
     """Upsert every history line of `path` by (account, instant, channel); returns what each line
     did. A line that carries a `promise` also records that promise, as `arrears import promises`
     would (idempotent)."""
+    return record_history(engine, read_models(path, HistoryEntry), str(path), progress)
+
+
+def record_history(
+    engine: Engine, entries: Iterable[tuple[int, HistoryEntry]], name: str, progress: Progress | None = None
+) -> Imported:
+    """The one writer of contact history: `(line, entry)` pairs already validated (from a file by
+    `import_history`, from a request body by the HTTP API), in one transaction; `name` names
+    their source in errors."""
     from engine.store.outcomes import record_history_promises  # outcomes builds on this module
 
-    now, done, name = now_iso(), Imported(), str(path)
+    now, done = now_iso(), Imported()
     batch: dict[tuple[str, str, str], dict[str, Any]] = {}
     lines: list[tuple[tuple[str, str, str], str]] = []
     promised: list[tuple[int, HistoryEntry]] = []
@@ -178,7 +187,7 @@ def import_history(engine: Engine, path: str | Path, progress: Progress | None =
             lines.clear()
             promised.clear()
 
-        for lineno, entry in read_models(path, HistoryEntry):
+        for lineno, entry in entries:
             row = history_row(entry, now)
             row_key = (row["account_id"], row["at"], row["channel"])
             batch[row_key] = row

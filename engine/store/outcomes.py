@@ -13,6 +13,7 @@ the account's, is an error naming the line: money we cannot place is not silentl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -173,8 +174,7 @@ def record_history_promises(conn: Connection, name: str, entries: list[tuple[int
 def import_payments(engine: Engine, path: str | Path, progress: Progress | None = None) -> Imported:
     """Record every payment of `path` and lower balances; returns the lines new to the record and
     those already recorded (`unchanged`)."""
-    now, name = now_iso(), str(path)
-    return _stream(engine, path, PaymentLine, lambda conn, batch: _apply_payments(conn, name, batch, now), progress)
+    return record_payments(engine, read_models(path, PaymentLine), str(path), progress)
 
 
 def import_promises(engine: Engine, path: str | Path, progress: Progress | None = None) -> Imported:
@@ -182,11 +182,25 @@ def import_promises(engine: Engine, path: str | Path, progress: Progress | None 
     return _stream(engine, path, PromiseLine, lambda conn, batch: _apply_promises(conn, str(path), batch), progress)
 
 
+def record_payments(
+    engine: Engine, lines: Iterable[tuple[int, PaymentLine]], name: str, progress: Progress | None = None
+) -> Imported:
+    """The one writer of payments: `(line, payment)` pairs already validated (a file's, or a
+    request body's from the HTTP API), in one transaction; `name` names their source in errors."""
+    now = now_iso()
+    return _apply_all(engine, lines, lambda conn, batch: _apply_payments(conn, name, batch, now), progress)
+
+
 def _stream(engine: Engine, path: str | Path, model: Any, apply: Any, progress: Progress | None) -> Imported:
     """One transaction over the file, applied a batch at a time (in file order)."""
+    return _apply_all(engine, read_models(path, model), apply, progress)
+
+
+def _apply_all(engine: Engine, lines: Iterable[tuple[int, Any]], apply: Any, progress: Progress | None) -> Imported:
+    """One transaction over validated lines, applied a batch at a time (in their order)."""
     done, batch = Imported(), []
     with engine.begin() as conn:
-        for lineno, line in read_models(path, model):
+        for lineno, line in lines:
             batch.append((lineno, line))
             if len(batch) >= BATCH:
                 done.add(apply(conn, batch))
