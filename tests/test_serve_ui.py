@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from record_fixtures import user_key
 
 from flows.commands import serve as serve_module
 
-EXPECTED = ["daily", "nightly", "emergency-declare", "emergency-stand-down", "every-5-minutes"]
+EXPECTED = ["daily", "nightly", "weekly", "emergency-declare", "emergency-stand-down", "every-5-minutes"]
 
 
 @pytest.fixture
@@ -22,8 +23,13 @@ def fake_serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str
     import prefect
     from prefect.settings import get_current_settings
 
-    monkeypatch.setenv("ARREARS_DATABASE_URL", f"sqlite:///{tmp_path / 'arrears.sqlite'}")
+    url = f"sqlite:///{tmp_path / 'arrears.sqlite'}"
+    monkeypatch.setenv("ARREARS_DATABASE_URL", url)
     monkeypatch.setenv("ARREARS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ARREARS_API_KEY", user_key(url, "ops"))  # serving the flows is an ops act
+    from engine.store.db import get_engine
+
+    get_engine.cache_clear()  # `ready_engine()` caches the configured engine under no argument
     calls: list[dict[str, Any]] = []
 
     def record(*deployments: Any) -> None:
@@ -65,7 +71,7 @@ def test_serve_without_a_server_starts_one_and_stops_it(fake_serve, capsys, monk
     monkeypatch.setattr(serve_module, "free_port", lambda preferred: 4321)
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
         rc, out = _serve(capsys)
-    assert rc == 0
+    assert rc == 0, out
     assert out.splitlines()[0].startswith("Prefect UI: http://127.0.0.1:4321 "), out
     assert fake_serve == [{"names": EXPECTED, "api_url": "http://127.0.0.1:4321/api"}]  # served against it
     assert events == [("start", tmp_path / "home" / "prefect-server.log"), ("stop", "proc")]
