@@ -87,8 +87,9 @@ def test_the_loop_closes_every_day(demos: Demos) -> None:
         assert _dated(home, Payment.paid_at, day) > 0, day
         assert _dated(home, Promise.made_at, day) > 0, day
     for day in DAYS:
-        (row,) = json.loads(_arrears(home, demos.api, "kpi", "--from", day, "--to", day, "--json").stdout)
-        assert row["contacted"] > 0 and float(row["collected"]) > 0, (day, row)
+        rows = json.loads(_arrears(home, demos.api, "kpi", "--from", day, "--to", day, "--json").stdout)
+        assert {r["currency"] for r in rows} == {"CNY", "GBP", "USD"}, rows  # one row per currency
+        assert sum(r["contacted"] for r in rows) > 0 and sum(float(r["collected"]) for r in rows) > 0, (day, rows)
     assert re.search(r"target progress on 2026-12-04", result.stdout)
     assert re.search(r"robot-remind\s+[\d.]+\s+[\d.]+", result.stdout), "no targets status row printed"
 
