@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import OperationalError
 
 from engine.compliance.adapter import default_gate
@@ -33,7 +33,7 @@ from engine.decide.stream import dumps
 from engine.playbook.loader import LoadedPlaybook
 from engine.run.experiment import decide_in_groups
 from engine.run.hold import DispatchHold
-from engine.run.outcomes import load_outcomes
+from engine.run.outcomes import in_range, load_outcomes
 from engine.run.relay import dispatch_rows
 from engine.run.scores import scored
 from engine.settings import get_settings
@@ -84,10 +84,6 @@ def count_accounts(engine: Engine, jurisdictions: set[str]) -> int:
         return int(conn.execute(select(func.count()).where(t.c.jurisdiction.in_(sorted(jurisdictions)))).scalar_one())
 
 
-def _in_range(column: Any, lo: str, hi: str | None) -> Any:
-    return and_(column >= lo, column < hi) if hi is not None else column >= lo
-
-
 def _history_from_outbox(account_id: str, action_json: str) -> HistoryEntry:
     return HistoryEntry.model_validate(outbox_history(account_id, action_json))
 
@@ -100,15 +96,15 @@ def load_chunk(
     with engine.connect() as conn:
         rows = conn.execute(
             select(a.c.account_id, a.c.facts)
-            .where(_in_range(a.c.account_id, lo, hi), a.c.jurisdiction.in_(sorted(jurisdictions)))
+            .where(in_range(a.c.account_id, lo, hi), a.c.jurisdiction.in_(sorted(jurisdictions)))
             .order_by(a.c.account_id)
         ).all()
         history_rows = conn.execute(
-            select(h.c.account_id, h.c.body).where(_in_range(h.c.account_id, lo, hi)).order_by(h.c.account_id, h.c.at)
+            select(h.c.account_id, h.c.body).where(in_range(h.c.account_id, lo, hi)).order_by(h.c.account_id, h.c.at)
         ).all()
         sent = conn.execute(
             select(o.c.account_id, o.c.action)
-            .where(_in_range(o.c.account_id, lo, hi), o.c.business_date < business_date)
+            .where(in_range(o.c.account_id, lo, hi), o.c.business_date < business_date)
             .order_by(o.c.account_id, o.c.at)
         ).all()
     accounts = [Account.model_validate_json(facts) for _, facts in rows]
@@ -141,7 +137,7 @@ def debtor_histories(
         for start in range(0, len(debtors), 500):
             part = debtors[start : start + 500]
             for account_id, debtor_id in conn.execute(
-                select(a.c.account_id, a.c.debtor_id).where(a.c.debtor_id.in_(part), ~_in_range(a.c.account_id, lo, hi))
+                select(a.c.account_id, a.c.debtor_id).where(a.c.debtor_id.in_(part), ~in_range(a.c.account_id, lo, hi))
             ):
                 outside[account_id] = debtor_id
         extra: dict[str, list[HistoryEntry]] = {}

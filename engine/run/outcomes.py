@@ -19,7 +19,8 @@ from engine.contracts.promises import Outcomes, PaymentRecord, PromiseRecord
 from engine.store.models import Payment, Promise
 
 
-def _in_range(column: Any, lo: str, hi: str | None) -> Any:
+def in_range(column: Any, lo: str, hi: str | None) -> Any:
+    """A chunk's account range `[lo, hi)` (`hi` None: to the end), as the daily run reads it."""
     return and_(column >= lo, column < hi) if hi is not None else column >= lo
 
 
@@ -31,7 +32,7 @@ def load_outcomes(engine: Engine, lo: str, hi: str | None) -> dict[str, Outcomes
     with engine.connect() as conn:
         for account_id, promise_id, row_id, made_at, due, amount in conn.execute(
             select(p.c.account_id, p.c.promise_id, p.c.id, p.c.made_at, p.c.due_date, p.c.amount)
-            .where(_in_range(p.c.account_id, lo, hi))
+            .where(in_range(p.c.account_id, lo, hi))
             .order_by(p.c.account_id, p.c.made_at, p.c.id)
         ):
             record = PromiseRecord(
@@ -43,7 +44,7 @@ def load_outcomes(engine: Engine, lo: str, hi: str | None) -> dict[str, Outcomes
             promises.setdefault(account_id, []).append(record)
         for account_id, paid_at, amount in conn.execute(
             select(y.c.account_id, y.c.paid_at, y.c.amount)
-            .where(_in_range(y.c.account_id, lo, hi))
+            .where(in_range(y.c.account_id, lo, hi))
             .order_by(y.c.account_id, y.c.paid_at, y.c.id)
         ):
             payments.setdefault(account_id, []).append(PaymentRecord(datetime.fromisoformat(paid_at), Decimal(amount)))
